@@ -1,0 +1,43 @@
+/**
+ * The documented event and property names. A project whose events use these names gets
+ * the built-in metric catalogue, the demo's analyses and the report's defaults without
+ * configuration. Anything else still works through explicit specs. See docs/events.md.
+ */
+export const EVENTS = {
+  pageview: '$pageview',
+  identify: '$identify',
+  createAlias: '$create_alias',
+  set: '$set',
+  appLaunch: 'app_launch',
+  adClick: 'ad_click',
+  signUp: 'sign_up',
+  productView: 'product_view',
+  addToCart: 'add_to_cart',
+  checkoutStarted: 'checkout_started',
+  orderPaid: 'order_paid',
+  orderRefunded: 'order_refunded',
+  surveyResponse: 'survey_response',
+  experimentExposure: 'experiment_exposure',
+} as const;
+
+/** Event properties with a meaning fupan knows; most are materialised as columns. */
+export const PROPS = {
+  channel: 'channel',
+  campaign: 'campaign',
+  utmSource: 'utm_source',
+  utmMedium: 'utm_medium',
+  utmCampaign: 'utm_campaign',
+  device: 'device_type',
+  os: '$os',
+  appVersion: 'app_version',
+  region: 'region',
+  revenue: 'revenue',
+  currency: 'currency',
+  orderId: 'order_id',
+  refundAmount: 'refund_amount',
+  survey: 'survey',
+  score: 'score',
+  comment: 'comment',
+  experiment: 'experiment',
+  variant: 'variant',
+} as const;

@@ -1,0 +1,50 @@
+import type { CompiledQuery } from '../sql/types.js';
+
+/** Tables fupan writes to; insert targets come from this list only. */
+export const TABLES = [
+  'events',
+  'persons',
+  'person_distinct_ids',
+  'person_overrides',
+  'ad_spend',
+  'fupan_migrations',
+] as const;
+export type TableName = (typeof TABLES)[number] | (string & { readonly __table?: never });
+
+export interface QueryOptions {
+  signal?: AbortSignal;
+  /** Engine settings for this query (names and values chosen by code). */
+  settings?: Record<string, string | number | boolean>;
+}
+
+export interface InsertOptions {
+  /** Explicit column list, when rows do not carry every column. */
+  columns?: readonly string[];
+  signal?: AbortSignal;
+}
+
+/** Rows to insert: an array of objects, or a stream of them (consumed with backpressure). */
+export type InsertSource = readonly Record<string, unknown>[] | AsyncIterable<Record<string, unknown>>;
+
+/**
+ * The storage contract both engines honour (chDB in-process, ClickHouse over HTTP). One
+ * contract test suite runs against each. Results are JSON rows; 64-bit integers come
+ * back as numbers on both engines.
+ */
+export interface Engine {
+  readonly kind: 'chdb' | 'clickhouse';
+  /** Runs a read query and returns its rows. */
+  query<T = Record<string, unknown>>(q: CompiledQuery, options?: QueryOptions): Promise<T[]>;
+  /** Inserts rows (JSONEachRow); resolves once the engine has written them durably. */
+  insert(table: TableName, rows: InsertSource, options?: InsertOptions): Promise<{ rows: number }>;
+  /** Runs a statement that returns nothing (DDL, INSERT … SELECT, OPTIMIZE). */
+  command(q: CompiledQuery, options?: QueryOptions): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Settings both engines apply to every query so results have one shape. */
+export const COMMON_SETTINGS = {
+  output_format_json_quote_64bit_integers: 0,
+  output_format_json_quote_64bit_floats: 0,
+  date_time_output_format: 'iso',
+} as const;
