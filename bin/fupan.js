@@ -10,7 +10,7 @@ const built = join(root, 'dist', 'cli', 'main.js');
 if (existsSync(built)) {
   await import(pathToFileURL(built).href);
 } else {
-  const { register } = await import('node:module');
-  register('tsx/esm', pathToFileURL('./'));
+  const { register } = await import('tsx/esm/api');
+  register();
   await import(pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href);
 }

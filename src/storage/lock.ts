@@ -7,12 +7,14 @@ export interface LockInfo {
   startedAt: string;
   /** URL of the server holding the directory, when it is `fupan serve`. */
   url?: string;
+  /** Admin token of that server, so the owner's CLI can go through it (file mode 0600). */
+  token?: string;
 }
 
 export interface DataDirLock {
   info: LockInfo;
-  /** Records the server URL once it listens, so other commands can point at it. */
-  setUrl(url: string): void;
+  /** Records the server URL (and its admin token) once it listens, so other commands can go through it. */
+  setServer(url: string, token: string): void;
   release(): void;
 }
 
@@ -49,7 +51,7 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
   const info: LockInfo = { pid: process.pid, startedAt: new Date().toISOString() };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(path, 'wx');
+      const fd = openSync(path, 'wx', 0o600);
       writeSync(fd, JSON.stringify(info));
       closeSync(fd);
       let released = false;
@@ -66,9 +68,10 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
       process.once('exit', release);
       return {
         info,
-        setUrl(url: string) {
+        setServer(url: string, token: string) {
           info.url = url;
-          const fd2 = openSync(path, 'w');
+          info.token = token;
+          const fd2 = openSync(path, 'w', 0o600);
           writeSync(fd2, JSON.stringify(info));
           closeSync(fd2);
         },
