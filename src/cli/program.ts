@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerProject } from './commands/project.js';
+import { registerQuery } from './commands/query.js';
 import { registerServe } from './commands/serve.js';
 import { registerSql } from './commands/sql.js';
 
@@ -25,5 +26,6 @@ export function buildProgram(): Command {
   registerProject(program);
   registerServe(program);
   registerSql(program);
+  registerQuery(program);
   return program;
 }

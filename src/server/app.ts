@@ -5,6 +5,7 @@ import type { PrincipalResolver } from './auth.js';
 import { errorHandler } from './errors.js';
 import { healthRoutes } from './routes/health.js';
 import { projectRoutes } from './routes/projects.js';
+import { queryRoutes } from './routes/query.js';
 
 export interface ServerOptions {
   /** Token of the local operator (CLI through the server); kept in the lock file. */
@@ -41,6 +42,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
 
   await healthRoutes(app, ctx);
   await projectRoutes(app, ctx);
+  await queryRoutes(app, ctx);
   return app;
 }
 

@@ -1,0 +1,59 @@
+import { type Fragment, p, sql } from '../../sql/index.js';
+
+export interface EventsSourceOptions {
+  projectId: string;
+  /** UTC instants [from, to). */
+  range?: { from: Date; to: Date };
+  /** Restrict to these event names (uses the sort key). */
+  events?: readonly string[];
+  /** Extra condition on event columns / properties (compiled filters). */
+  eventWhere?: Fragment;
+  /** Condition on `person_properties` (compiled person filters); joins persons only when given. */
+  personWhere?: Fragment;
+  /** Expose `person_properties` even without a person filter (e.g. person breakdowns). */
+  withPersonProperties?: boolean;
+}
+
+const NIL_UUID = sql`toUUID('00000000-0000-0000-0000-000000000000')`;
+
+/**
+ * The events of one project with each event's person resolved: `person_id` is written at
+ * ingest, and a merge that happened after some events were written (an anonymous visitor
+ * who later signed up under an id that already had a person) is applied here through the
+ * small `person_overrides` table. The overrides side of the join holds one row per merged
+ * person, so the hash join costs little next to the events scan (see the ingestion
+ * benchmark's note on query-time identity cost).
+ *
+ * Columns: uuid, event, distinct_id, person_id, timestamp, properties, channel, campaign,
+ * device_type, os, app_version, region, revenue [, person_properties].
+ *
+ * @example sql`SELECT count(DISTINCT person_id) FROM ${eventsWithPersons({ projectId, range })}`
+ */
+export function eventsWithPersons(o: EventsSourceOptions): Fragment {
+  const project = p.string(o.projectId);
+  const conditions: Fragment[] = [sql`e.project_id = ${project}`];
+  if (o.range) conditions.push(sql`e.timestamp >= ${p.dateTime(o.range.from)} AND e.timestamp < ${p.dateTime(o.range.to)}`);
+  if (o.events) conditions.push(sql`e.event IN ${p.strings(o.events)}`);
+  if (o.eventWhere) conditions.push(sql`(${o.eventWhere})`);
+  const inner = sql`(
+    SELECT e.uuid AS uuid, e.event AS event, e.distinct_id AS distinct_id, e.timestamp AS timestamp, e.properties AS properties,
+      e.channel AS channel, e.campaign AS campaign, e.device_type AS device_type, e.os AS os, e.app_version AS app_version,
+      e.region AS region, e.revenue AS revenue,
+      if(ov.override_person_id = ${NIL_UUID}, e.person_id, ov.override_person_id) AS person_id
+    FROM events AS e
+    LEFT JOIN (
+      SELECT old_person_id, argMax(override_person_id, version) AS override_person_id
+      FROM person_overrides WHERE project_id = ${project} GROUP BY old_person_id
+    ) AS ov ON ov.old_person_id = e.person_id
+    WHERE ${sql.join(conditions, ' AND ')}
+  )`;
+  if (!o.personWhere && !o.withPersonProperties) return inner;
+  return sql`(
+    SELECT ev.*, pp.person_properties AS person_properties
+    FROM ${inner} AS ev
+    LEFT JOIN (
+      SELECT id, argMax(properties, version) AS person_properties FROM persons WHERE project_id = ${project} GROUP BY id
+    ) AS pp ON pp.id = ev.person_id
+    ${o.personWhere ? sql`WHERE ${o.personWhere}` : sql.empty}
+  )`;
+}

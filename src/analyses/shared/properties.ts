@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { type Fragment, ident, p, sql } from '../../sql/index.js';
+
+/**
+ * Event properties that are materialised as columns of `events` (see the ClickHouse
+ * migration 0001). Filtering or grouping on them reads a narrow column instead of
+ * parsing JSON. Every other property is read from the JSON with its name as a typed
+ * parameter, so a property name never becomes SQL text.
+ */
+export const MATERIALISED: Record<string, string> = {
+  channel: 'channel',
+  utm_source: 'channel',
+  campaign: 'campaign',
+  utm_campaign: 'campaign',
+  device_type: 'device_type',
+  $os: 'os',
+  app_version: 'app_version',
+  region: 'region',
+};
+const COLUMNS = ['channel', 'campaign', 'device_type', 'os', 'app_version', 'region', 'event', 'distinct_id'] as const;
+
+/** Property names: any non-empty text up to 200 characters (they travel as parameters). */
+export const propertyName = z.string().min(1, 'a property name is required').max(200, 'property names are at most 200 characters');
+
+export type PropertyScope = 'event' | 'person';
+
+/**
+ * The SQL expression for a property's value as a string.
+ * `event` and `distinct_id` name the event's own columns.
+ *
+ * @param personProps the SQL alias of the person-properties JSON column, for person scope
+ */
+export function propertyString(name: string, scope: PropertyScope = 'event', personProps: Fragment = sql`person_properties`): Fragment {
+  if (scope === 'event') {
+    if (name === 'event' || name === 'distinct_id') return sql`${ident(name, COLUMNS)}`;
+    const column = MATERIALISED[name];
+    if (column && (name !== 'utm_source' || column === 'channel')) return sql`${ident(column, COLUMNS)}`;
+    return jsonString(sql`properties`, name);
+  }
+  return jsonString(personProps, name);
+}
+
+/** A property as a number (NULL when absent or not numeric). */
+export function propertyNumber(name: string, scope: PropertyScope = 'event', personProps: Fragment = sql`person_properties`): Fragment {
+  if (scope === 'event' && name === 'revenue') return sql`revenue`;
+  const json = scope === 'event' ? sql`properties` : personProps;
+  const key = p.string(name);
+  // Numbers may arrive as JSON numbers or as numeric strings ("12.5") from spreadsheets.
+  return sql`coalesce(JSONExtract(${json}, ${key}, 'Nullable(Float64)'), toFloat64OrNull(JSONExtractString(${json}, ${key})))`;
+}
+
+/** Whether a property is present. */
+export function propertyIsSet(name: string, scope: PropertyScope = 'event', personProps: Fragment = sql`person_properties`): Fragment {
+  if (scope === 'event') {
+    const column = MATERIALISED[name];
+    if (column) return sql`${ident(column, COLUMNS)} != ''`;
+    if (name === 'event' || name === 'distinct_id') return sql`1`;
+    return sql`JSONHas(properties, ${p.string(name)})`;
+  }
+  return sql`JSONHas(${personProps}, ${p.string(name)})`;
+}
+
+/** The raw JSON value with string quotes removed, so numbers and booleans read as text too. */
+function jsonString(json: Fragment, name: string): Fragment {
+  return sql`JSONExtractString(${json}, ${p.string(name)}) || if(JSONType(${json}, ${p.string(name)}) IN ('Int64', 'UInt64', 'Double', 'Bool'), JSONExtractRaw(${json}, ${p.string(name)}), '')`;
+}

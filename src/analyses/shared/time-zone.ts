@@ -1,0 +1,89 @@
+/**
+ * Calendar arithmetic in a project's time zone, done in JS so that date filters become
+ * plain UTC instants (`timestamp >= … AND timestamp < …`) and keep using the events
+ * table's primary key. Only bucketing (toStartOfDay(timestamp, tz)) happens in SQL.
+ */
+
+const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+
+export function isTimeZone(tz: string): boolean {
+  return TIME_ZONES.has(tz);
+}
+
+/** A calendar date `YYYY-MM-DD` (no time zone attached). */
+export type CalendarDate = string;
+
+function offsetMinutes(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
+}
+
+/**
+ * The UTC instant of local midnight starting `date` in `timeZone`.
+ *
+ * @example startOfLocalDay('2025-07-01', 'Asia/Shanghai').toISOString() // '2025-06-30T16:00:00.000Z'
+ */
+export function startOfLocalDay(date: CalendarDate, timeZone: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const guess = Date.UTC(y, m - 1, d);
+  // Two passes settle DST transitions: the offset at the guess may differ from the one
+  // at the true instant by the DST shift.
+  let instant = guess - offsetMinutes(new Date(guess), timeZone) * 60000;
+  instant = guess - offsetMinutes(new Date(instant), timeZone) * 60000;
+  return new Date(instant);
+}
+
+/** The calendar date of an instant in a time zone. */
+export function localDate(instant: Date, timeZone: string): CalendarDate {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+export function addMonths(date: CalendarDate, months: number): CalendarDate {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(y, m - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d, lastDay));
+  return target.toISOString().slice(0, 10);
+}
+
+/** Whole days from `a` to `b` (b − a). */
+export function daysBetween(a: CalendarDate, b: CalendarDate): number {
+  return Math.round((Date.parse(b) - Date.parse(a)) / 86400000);
+}
+
+/** 0 = Monday … 6 = Sunday. */
+export function weekdayIndex(date: CalendarDate): number {
+  return (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
+}
+
+export function startOfWeek(date: CalendarDate, weekStart: 'monday' | 'sunday'): CalendarDate {
+  const monday = weekdayIndex(date);
+  const back = weekStart === 'monday' ? monday : (monday + 1) % 7;
+  return addDays(date, -back);
+}
+
+export function startOfMonth(date: CalendarDate): CalendarDate {
+  return `${date.slice(0, 7)}-01`;
+}
+
+export function startOfQuarter(date: CalendarDate): CalendarDate {
+  const month = Number(date.slice(5, 7));
+  const q = Math.floor((month - 1) / 3) * 3 + 1;
+  return `${date.slice(0, 4)}-${String(q).padStart(2, '0')}-01`;
+}

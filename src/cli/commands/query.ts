@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { runQuery } from '../../app/query.js';
+import { FupanError } from '../../core/errors/index.js';
+import { output, withStorage } from '../context.js';
+
+/** `fupan query <kind> --project <id> --spec <file.json> --json` */
+export function registerQuery(program: Command): void {
+  program
+    .command('query <kind>')
+    .description('run an analysis spec (trends, funnel, retention, paths, lifecycle, channels, …) / 运行分析')
+    .requiredOption('--project <id>', 'project id')
+    .requiredOption('--spec <file>', 'JSON file with the spec (see docs/analyses.md); "-" reads stdin')
+    .option('--json', 'print JSON')
+    .action(async (kind: string, opts: { project: string; spec: string }, cmd: Command) =>
+      withStorage(cmd, async (run) => {
+        let spec: Record<string, unknown>;
+        try {
+          spec = JSON.parse(readFileSync(opts.spec === '-' ? 0 : opts.spec, 'utf8')) as Record<string, unknown>;
+        } catch (e) {
+          throw new FupanError('invalid_json', { problem: `${opts.spec}: ${(e as Error).message}` });
+        }
+        if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+          throw new FupanError('invalid_input', { path: '(root)', problem: 'the spec must be a JSON object' });
+        }
+        if (spec.kind !== undefined && spec.kind !== kind) {
+          throw new FupanError('invalid_input', { path: 'kind', problem: `the spec says ${String(spec.kind)} but the command says ${kind}` });
+        }
+        const result = await runQuery(run.ctx, opts.project, { ...spec, kind });
+        output(run, result, () => JSON.stringify(result, null, 2));
+      }),
+    );
+}

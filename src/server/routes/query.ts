@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../app/context.js';
+import { runQuery } from '../../app/query.js';
+import { authorize } from '../auth.js';
+
+/**
+ * POST /api/projects/:id/query — body: an analysis spec `{ kind, … }` (docs/analyses.md).
+ * The query is cancelled when the client goes away (a closed tab, a cancel button).
+ */
+export async function queryRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.post<{ Params: { id: string } }>('/api/projects/:id/query', async (req) => {
+    authorize(req, req.params.id, 'viewer');
+    const controller = new AbortController();
+    req.raw.once('close', () => {
+      if (!req.raw.complete || req.raw.destroyed) controller.abort();
+    });
+    return runQuery(ctx, req.params.id, req.body, { signal: controller.signal });
+  });
+}
