@@ -21,7 +21,7 @@ describe('data directory lock', () => {
     const holder = String(process.ppid);
     writeFileSync(join(dir, 'fupan.lock'), JSON.stringify({ pid: Number(holder), startedAt: '', url: 'http://localhost:9999' }));
     expect(readLock(dir)?.pid).toBe(Number(holder));
-    expect(() => acquireDataDirLock(dir)).toThrow(/in use by another fupan process \(pid \d+, serving http:\/\/localhost:9999\).*--server http:\/\/localhost:9999/);
+    expect(() => acquireDataDirLock(dir)).toThrow(/in use by another fupan process \(pid \d+, serving http:\/\/localhost:9999\).*HTTP API \/ web app at http:\/\/localhost:9999/);
   });
 
   it('takes over a lock left by a crashed process', () => {

@@ -63,9 +63,9 @@ export const commonErrors = {
     status: 423,
     message: {
       'en-US':
-        'The data directory {dataDir} is in use by another fupan process (pid {pid}{server}). Stop it, or run this command against that server with --server {url}',
+        'The data directory {dataDir} is in use by another fupan process (pid {pid}{server}). Stop that process first, or use its HTTP API / web app at {url}; two processes never open one data directory',
       'zh-CN':
-        '数据目录 {dataDir} 正被另一个 fupan 进程使用（pid {pid}{server}）。请先停止它，或用 --server {url} 让本命令通过该服务执行',
+        '数据目录 {dataDir} 正被另一个 fupan 进程使用（pid {pid}{server}）。请先停止该进程，或通过它的 HTTP API / 网页端 {url} 操作；同一数据目录不会被两个进程同时打开',
     },
   },
   config_invalid: {
