@@ -1,5 +1,6 @@
 import type { Lang } from '../lang.js';
 import { commonErrors } from './common.js';
+import { metricsErrors } from './metrics.js';
 import { type ErrorDef, type ErrorTable, renderMessage } from './registry.js';
 
 export type { ErrorDef, ErrorTable } from './registry.js';
@@ -11,6 +12,7 @@ export type { ErrorDef, ErrorTable } from './registry.js';
  */
 export const ERRORS = {
   ...commonErrors,
+  ...metricsErrors,
 } satisfies ErrorTable;
 
 export type ErrorCode = keyof typeof ERRORS;
