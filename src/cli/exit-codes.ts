@@ -31,6 +31,9 @@ export function exitCodeFor(code: ErrorCode | string): number {
       return EXIT.locked;
     case 'unauthorized':
     case 'forbidden':
+    case 'invalid_credentials':
+    case 'session_expired':
+    case 'csrf_failed':
       return EXIT.denied;
     default:
       return EXIT.failure;

@@ -3,6 +3,7 @@ import { registerProject } from './commands/project.js';
 import { registerQuery } from './commands/query.js';
 import { registerServe } from './commands/serve.js';
 import { registerSql } from './commands/sql.js';
+import { registerUser } from './commands/user.js';
 
 /**
  * The `fupan` command. Each command lives in commands/<name>.ts and registers itself
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerProject(program);
   registerServe(program);
   registerSql(program);
+  registerUser(program);
   registerQuery(program);
   return program;
 }

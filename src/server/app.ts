@@ -3,16 +3,23 @@ import type { AppContext } from '../app/context.js';
 import { findKey } from '../app/projects.js';
 import type { PrincipalResolver } from './auth.js';
 import { errorHandler } from './errors.js';
+import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { keyRoutes } from './routes/keys.js';
+import { memberRoutes } from './routes/members.js';
 import { projectRoutes } from './routes/projects.js';
+import { sessionResolver } from './session.js';
+import { webRoutes } from './web.js';
 import { queryRoutes } from './routes/query.js';
 
 export interface ServerOptions {
   /** Token of the local operator (CLI through the server); kept in the lock file. */
   adminToken?: string;
   logger?: boolean;
-  /** Extra ways to recognise a caller (sessions), tried before API keys. */
+  /** Ways to recognise a caller, tried in order before API keys (default: the session cookie). */
   resolvers?: PrincipalResolver[];
+  /** Directory of the web app's build (default: the package's web/dist; false: no web app). */
+  webDist?: string | false;
 }
 
 /**
@@ -29,7 +36,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   });
   app.setErrorHandler(errorHandler);
 
-  const resolvers: PrincipalResolver[] = [...(options.resolvers ?? []), bearerResolver(ctx, options.adminToken)];
+  const resolvers: PrincipalResolver[] = [...(options.resolvers ?? [sessionResolver(ctx)]), bearerResolver(ctx, options.adminToken)];
   app.addHook('onRequest', async (req) => {
     for (const resolve of resolvers) {
       const principal = await resolve(req);
@@ -41,8 +48,13 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   });
 
   await healthRoutes(app, ctx);
+  await authRoutes(app, ctx);
   await projectRoutes(app, ctx);
+  await memberRoutes(app, ctx);
+  await keyRoutes(app, ctx);
   await queryRoutes(app, ctx);
+  // Last: the web app's static files and the SPA fallback (a not-found handler).
+  await webRoutes(app, options.webDist);
   return app;
 }
 

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { FupanError } from '../core/errors/index.js';
+import { ROLES, type Role } from '../core/roles.js';
 
-export const ROLES = ['viewer', 'editor', 'owner'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 /**
  * Who is calling. `admin` is the local operator (the CLI through the server, holding the

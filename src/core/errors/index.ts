@@ -1,4 +1,5 @@
 import type { Lang } from '../lang.js';
+import { authErrors } from './auth.js';
 import { commonErrors } from './common.js';
 import { metricsErrors } from './metrics.js';
 import { type ErrorDef, type ErrorTable, renderMessage } from './registry.js';
@@ -12,6 +13,7 @@ export type { ErrorDef, ErrorTable } from './registry.js';
  */
 export const ERRORS = {
   ...commonErrors,
+  ...authErrors,
   ...metricsErrors,
 } satisfies ErrorTable;
 

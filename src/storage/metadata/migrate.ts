@@ -1,5 +1,6 @@
 import type { MetaStore } from './store.js';
 import { migration as m0001 } from './migrations/0001_core.js';
+import { migration as m0100 } from './migrations/0100_auth.js';
 import { migration as m0200 } from './migrations/0200_metrics_goals.js';
 
 /** A metadata migration: PostgreSQL statements applied once, inside a transaction. */
@@ -9,7 +10,7 @@ export interface MetaMigration {
   sql: string;
 }
 
-export const META_MIGRATIONS: MetaMigration[] = [m0001, m0200];
+export const META_MIGRATIONS: MetaMigration[] = [m0001, m0100, m0200];
 
 /**
  * Applies the migrations not yet in `schema_migrations`, each in its own transaction
