@@ -7,6 +7,7 @@ import { FupanError, isFupanError } from '../core/errors/index.js';
 import { type Lang, pickLang } from '../core/lang.js';
 import { openStorage, type Storage } from '../storage/open.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { serverFor, type ServerClient } from './remote.js';
 
 export interface CliRun {
   ctx: AppContext;
@@ -45,6 +46,33 @@ export async function withStorage(cmd: Command, body: (run: CliRun) => Promise<n
     process.exitCode = reportError(e, lang, json);
   } finally {
     await storage?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Like `withStorage`, but when a running `fupan serve` owns the data directory, runs
+ * `remote` through that server's HTTP API instead of stopping.
+ */
+export async function withStorageOrServer(
+  cmd: Command,
+  local: (run: CliRun) => Promise<number | void>,
+  remote: (server: ServerClient, run: { lang: Lang; json: boolean }) => Promise<number | void>,
+): Promise<void> {
+  const lang = langFrom(cmd);
+  const json = Boolean((cmd.optsWithGlobals() as { json?: boolean }).json);
+  let server: ServerClient | undefined;
+  try {
+    const config = configFrom(cmd);
+    if (!config.clickhouseUrl || !config.databaseUrl) server = serverFor(config.dataDir, lang);
+  } catch (e) {
+    process.exitCode = reportError(e, lang, json);
+    return;
+  }
+  if (!server) return withStorage(cmd, local);
+  try {
+    process.exitCode = (await remote(server, { lang, json })) ?? EXIT.ok;
+  } catch (e) {
+    process.exitCode = reportError(e, lang, json);
   }
 }
 

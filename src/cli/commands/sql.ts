@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runProjectSql } from '../../app/sql.js';
-import { output, withStorage } from '../context.js';
+import { output, withStorageOrServer } from '../context.js';
 
 /** `fupan sql --project <id> "<SELECT …>" --json` */
 export function registerSql(program: Command): void {
@@ -10,10 +10,17 @@ export function registerSql(program: Command): void {
     .requiredOption('--project <id>', 'project id')
     .option('--json', 'print JSON rows')
     .action(async (query: string, opts: { project: string }, cmd: Command) =>
-      withStorage(cmd, async (run) => {
-        const rows = await runProjectSql(run.ctx, opts.project, query);
-        output(run, rows, () => formatTable(rows));
-      }),
+      withStorageOrServer(
+        cmd,
+        async (run) => {
+          const rows = await runProjectSql(run.ctx, opts.project, query);
+          output(run, rows, () => formatTable(rows));
+        },
+        async (server, run) => {
+          const { rows } = await server.request<{ rows: Record<string, unknown>[] }>('POST', `/api/projects/${encodeURIComponent(opts.project)}/sql`, { sql: query });
+          output(run, rows, () => formatTable(rows));
+        },
+      ),
     );
 }
 
