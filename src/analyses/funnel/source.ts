@@ -1,0 +1,137 @@
+import { type Fragment, p, sql } from '../../sql/index.js';
+import { breakdownValue, capToTop } from '../shared/breakdown.js';
+import type { ResolvedRange } from '../shared/date-range.js';
+import { compileFilters } from '../shared/filters.js';
+import { eventsWithPersons } from '../shared/persons.js';
+import { finishOrdered, type FoldExclusion, orderedFold, START_BIT, unorderedFold } from './fold.js';
+import type { FunnelSpec, WindowUnit } from './schema.js';
+
+const ADD: Record<WindowUnit, string> = {
+  second: 'addSeconds',
+  minute: 'addMinutes',
+  hour: 'addHours',
+  day: 'addDays',
+  week: 'addWeeks',
+  month: 'addMonths',
+};
+
+/** `ts + window` in SQL (calendar months are counted in UTC). */
+export function addWindow(ts: Fragment, w: FunnelSpec['window']): Fragment {
+  return sql`${sql.trusted(ADD[w.unit])}(${ts}, ${p.uint32(w.value)})`;
+}
+
+/** The same in JS: the end of the data a funnel over `range` reads. */
+export function windowEnd(to: Date, w: FunnelSpec['window']): Date {
+  const d = new Date(to);
+  const ms: Record<Exclude<WindowUnit, 'month'>, number> = { second: 1e3, minute: 6e4, hour: 36e5, day: 864e5, week: 6048e5 };
+  if (w.unit === 'month') d.setUTCMonth(d.getUTCMonth() + w.value);
+  else d.setTime(d.getTime() + w.value * ms[w.unit]);
+  return d;
+}
+
+export function usesPersonProps(spec: FunnelSpec): boolean {
+  return [...spec.steps, ...spec.exclusions].some((s) => s.filters.some((f) => f.type === 'person')) || spec.breakdown?.type === 'person';
+}
+
+/** Whether the fold must carry each step's breakdown value (first / last touch). */
+export function foldCarriesValues(spec: FunnelSpec): boolean {
+  return spec.breakdown?.attribution === 'first_touch' || spec.breakdown?.attribution === 'last_touch';
+}
+
+/**
+ * One row per event that matters to the funnel: `(person_id, ts, mask, deadline, val)`.
+ * Step-0 matches count only inside the date range (only they may start an attempt); later
+ * steps and exclusions are read up to the range's end plus the window, so a person who
+ * entered on the last day still has the whole window to convert. Ordered and unordered
+ * funnels read only the named events (the sort key's `event` column prunes the rest);
+ * strict funnels read every event of the person, because any other event breaks a strict
+ * sequence.
+ */
+export function funnelEvents(spec: FunnelSpec, projectId: string, range: ResolvedRange, top?: readonly string[]): Fragment {
+  const n = spec.steps.length;
+  const inRange = sql`timestamp < ${p.dateTime(range.to)}`;
+  const stepBits = spec.steps.map((s, k) => {
+    const match = sql`event = ${p.string(s.event)} AND ${compileFilters(s.filters)}`;
+    return k === 0 && spec.order !== 'unordered' ? sql`((${match}) AND ${inRange})` : sql`(${match})`;
+  });
+  const bits = [
+    ...stepBits.map((b, k) => sql`bitShiftLeft(toUInt32(${b}), ${sql.trusted(String(k))})`),
+    ...spec.exclusions.map(
+      (x, j) => sql`bitShiftLeft(toUInt32(event = ${p.string(x.event)} AND ${compileFilters(x.filters)}), ${sql.trusted(String(n + j))})`,
+    ),
+  ];
+  if (spec.order === 'unordered') {
+    bits.push(sql`bitShiftLeft(toUInt32((${sql.join(stepBits, ' OR ')}) AND ${inRange}), ${sql.trusted(String(START_BIT))})`);
+  }
+  let val: Fragment = sql`''`;
+  if (spec.breakdown) {
+    val = breakdownValue(spec.breakdown);
+    if (top) val = capToTop(val, top);
+  }
+  const names = [...new Set([...spec.steps.map((s) => s.event), ...spec.exclusions.map((x) => x.event)])];
+  const source = eventsWithPersons({
+    projectId,
+    range: { from: range.from, to: windowEnd(range.to, spec.window) },
+    ...(spec.order === 'strict' ? {} : { events: names }),
+    withPersonProperties: usesPersonProps(spec),
+  });
+  const mask = sql.join(bits, ' + ');
+  return sql`SELECT person_id, toUnixTimestamp64Milli(timestamp) AS ts, toUInt32(${mask}) AS mask,
+      toUnixTimestamp64Milli(${addWindow(sql`timestamp`, spec.window)}) AS deadline, ${val} AS val
+    FROM ${source}
+    ${spec.order === 'strict' ? sql.empty : sql`WHERE mask != 0`}`;
+}
+
+/**
+ * One row per person and breakdown value: `(person_id, bv, times, vals)`, `times` being
+ * the step times of the person's best attempt (`length(times) - 1` = the furthest step
+ * reached, 0-based; empty when no attempt survived).
+ *
+ * Breakdown attribution: first / last touch take the value of the best attempt's first /
+ * last reached step. `all_events` computes one funnel per value the person entered with,
+ * in which only events carrying that value count as steps; `step` computes one funnel per
+ * value the person's step-n events carry, in which step n must carry that value (a person
+ * without any step-n event is attributed by their first step-0 event). In those two modes
+ * a person can appear under several values.
+ */
+export function funnelPersons(spec: FunnelSpec, projectId: string, range: ResolvedRange, top?: readonly string[]): Fragment {
+  const n = spec.steps.length;
+  const exclusions: FoldExclusion[] = spec.exclusions.map((x, j) => ({ bit: n + j, fromStep: x.fromStep, toStep: x.toStep }));
+  const withVals = foldCarriesValues(spec);
+  const attribution = spec.breakdown?.attribution;
+  const fold =
+    spec.order === 'unordered'
+      ? unorderedFold(n, exclusions)
+      : sql`arrayMap(f -> ${finishOrdered(sql`f`, n)}, [${orderedFold(n, spec.order === 'strict', exclusions, withVals)}])[1]`;
+
+  // The events each breakdown value's funnel sees (per-value funnels clear foreign step bits).
+  let perValue: Fragment = sql`SELECT person_id, '' AS bv, evs FROM grouped`;
+  if (attribution === 'all_events') {
+    // Events of other values keep only their exclusion bits.
+    const keep = spec.order === 'unordered' ? 2 ** START_BIT - 2 ** n : 2 ** 32 - 2 ** n;
+    perValue = sql`SELECT person_id, bv,
+        arrayMap(e -> if(e.4 = bv, e, (e.1, bitAnd(e.2, ${p.uint32(keep)}), e.3, e.4)), evs) AS evs
+      FROM grouped ARRAY JOIN arrayDistinct(arrayMap(e -> e.4, arrayFilter(e -> bitTest(e.2, ${sql.trusted(spec.order === 'unordered' ? String(31) : '0')}), evs))) AS bv`;
+  } else if (attribution === 'step') {
+    const k = sql.trusted(String(spec.breakdown!.step));
+    const clear = p.uint32(2 ** 32 - 1 - 2 ** spec.breakdown!.step!);
+    perValue = sql`SELECT person_id, bv, arrayMap(e -> if(e.4 = bv, e, (e.1, bitAnd(e.2, ${clear}), e.3, e.4)), evs) AS evs
+      FROM grouped ARRAY JOIN if(
+        arrayExists(e -> bitTest(e.2, ${k}), evs),
+        arrayDistinct(arrayMap(e -> e.4, arrayFilter(e -> bitTest(e.2, ${k}), evs))),
+        [arrayFirst(e -> bitTest(e.2, 0), evs).4]) AS bv`;
+  }
+  const bvOut = attribution === 'first_touch' ? sql`best.2[1]` : attribution === 'last_touch' ? sql`best.2[-1]` : sql`bv`;
+  const startBit = spec.order === 'unordered' ? START_BIT : 0;
+  return sql`
+    WITH grouped AS (
+      SELECT person_id, arraySort(groupArray((ts, mask, deadline, val))) AS evs
+      FROM (${funnelEvents(spec, projectId, range, top)})
+      GROUP BY person_id
+      HAVING bitTest(groupBitOr(mask), ${sql.trusted(String(startBit))})
+    ),
+    folded AS (
+      SELECT person_id, ${fold} AS best, bv FROM (${perValue})
+    )
+    SELECT person_id, ${bvOut} AS bv, best.1 AS times FROM folded WHERE notEmpty(best.1)`;
+}
