@@ -3,6 +3,7 @@ import { registerProject } from './commands/project.js';
 import { registerQuery } from './commands/query.js';
 import { registerServe } from './commands/serve.js';
 import { registerSql } from './commands/sql.js';
+import { registerStats } from './commands/stats.js';
 import { registerUser } from './commands/user.js';
 
 /**
@@ -29,5 +30,6 @@ export function buildProgram(): Command {
   registerSql(program);
   registerUser(program);
   registerQuery(program);
+  registerStats(program);
   return program;
 }

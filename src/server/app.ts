@@ -8,6 +8,7 @@ import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { memberRoutes } from './routes/members.js';
 import { projectRoutes } from './routes/projects.js';
+import { statsRoutes } from './routes/stats.js';
 import { sessionResolver } from './session.js';
 import { webRoutes } from './web.js';
 import { queryRoutes } from './routes/query.js';
@@ -53,6 +54,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await memberRoutes(app, ctx);
   await keyRoutes(app, ctx);
   await queryRoutes(app, ctx);
+  await statsRoutes(app, ctx);
   // Last: the web app's static files and the SPA fallback (a not-found handler).
   await webRoutes(app, options.webDist);
   return app;
