@@ -4,6 +4,7 @@ import { findKey } from '../app/projects.js';
 import type { PrincipalResolver } from './auth.js';
 import { errorHandler } from './errors.js';
 import { authRoutes } from './routes/auth.js';
+import { captureRoutes } from './routes/capture.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { memberRoutes } from './routes/members.js';
@@ -49,6 +50,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   });
 
   await healthRoutes(app, ctx);
+  await captureRoutes(app, ctx);
   await authRoutes(app, ctx);
   await projectRoutes(app, ctx);
   await memberRoutes(app, ctx);

@@ -1,6 +1,6 @@
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import type { CompiledQuery } from '../sql/types.js';
-import { engineError } from './chdb-engine.js';
+import { engineError, insertTable } from './chdb-engine.js';
 import { COMMON_SETTINGS, type Engine, type InsertOptions, type InsertSource, type QueryOptions, type TableName } from './engine.js';
 import { Readable } from 'node:stream';
 
@@ -77,6 +77,25 @@ export class ClickHouseEngine implements Engine {
         ...(options.columns ? { columns: [...options.columns] as [string, ...string[]] } : {}),
       });
       return { rows: counter.rows };
+    } catch (e) {
+      throw engineError(e);
+    }
+  }
+
+  async insertJsonLines(table: TableName, payload: Buffer, options: InsertOptions = {}): Promise<void> {
+    if (payload.length === 0) return;
+    const columns = options.columns ? ` (${options.columns.map((c) => insertTable(c)).join(', ')})` : '';
+    try {
+      const result = await this.client.exec({
+        query: `INSERT INTO ${insertTable(table)}${columns} FORMAT JSONEachRow`,
+        values: Readable.from([payload]),
+        clickhouse_settings: { input_format_json_read_objects_as_strings: 1 },
+        ...(options.signal ? { abort_signal: options.signal } : {}),
+      });
+      result.stream.resume();
+      await new Promise<void>((resolve, reject) => {
+        result.stream.once('end', resolve).once('close', resolve).once('error', reject);
+      });
     } catch (e) {
       throw engineError(e);
     }

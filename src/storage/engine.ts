@@ -37,6 +37,13 @@ export interface Engine {
   query<T = Record<string, unknown>>(q: CompiledQuery, options?: QueryOptions): Promise<T[]>;
   /** Inserts rows (JSONEachRow); resolves once the engine has written them durably. */
   insert(table: TableName, rows: InsertSource, options?: InsertOptions): Promise<{ rows: number }>;
+  /**
+   * Inserts rows already serialised as JSONEachRow (one JSON object per line), so a hot
+   * path (the capture pipeline) can build the payload once, off the engine's critical
+   * path. Objects may be written into String columns (stored as their JSON text).
+   * Optional so wrappers need not forward it; callers fall back to `insert`.
+   */
+  insertJsonLines?(table: TableName, payload: Buffer, options?: InsertOptions): Promise<void>;
   /** Runs a statement that returns nothing (DDL, INSERT … SELECT, OPTIMIZE). */
   command(q: CompiledQuery, options?: QueryOptions): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import type { Lang } from '../lang.js';
 import { authErrors } from './auth.js';
 import { commonErrors } from './common.js';
+import { ingestErrors } from './ingest.js';
 import { metricsErrors } from './metrics.js';
 import { type ErrorDef, type ErrorTable, renderMessage } from './registry.js';
 
@@ -13,6 +14,7 @@ export type { ErrorDef, ErrorTable } from './registry.js';
  */
 export const ERRORS = {
   ...commonErrors,
+  ...ingestErrors,
   ...authErrors,
   ...metricsErrors,
 } satisfies ErrorTable;

@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestStorage, type TestStorage } from '../../test/helpers/storage.js';
+import { funnel, funnelSpecSchema } from '../analyses/funnel/index.js';
+import { eventsWithPersons } from '../analyses/shared/persons.js';
+import { compile, p, sql } from '../sql/index.js';
+import { FLAGS } from './config.js';
+import { createIngestor, type Ingestor } from './pipeline.js';
+
+const U = (n: number) => `0190a000-0000-7000-8000-${String(n).padStart(12, '0')}`;
+
+describe('ingestion pipeline (real chDB)', () => {
+  let s: TestStorage;
+  let ing: Ingestor;
+  const q = async <T = Record<string, unknown>>(f: ReturnType<typeof sql>) => s.engine.query<T>(compile(f));
+  const personsOf = async (projectId: string, distinctIds: string[]) => {
+    const rows = await q<{ d: string; n: number }>(
+      sql`SELECT distinct_id AS d, toString(person_id) AS n FROM ${eventsWithPersons({ projectId })} WHERE distinct_id IN ${p.strings(distinctIds)}`,
+    );
+    return new Set(rows.map((r) => r.n));
+  };
+
+  beforeAll(async () => {
+    s = await openTestStorage();
+    ing = createIngestor(s.engine, { futureToleranceSeconds: 3600 });
+  });
+  afterAll(async () => s?.close());
+
+  it('writes good events in UTC and acknowledges only after the insert', async () => {
+    const r = await ing.ingest('p1', [
+      { event: 'page', distinct_id: 'a', uuid: U(1), timestamp: '2026-03-01T08:00:00+08:00', properties: { channel: 'ads' } },
+      { event: 'page', distinct_id: 42, uuid: U(2), timestamp: '2026-03-01 01:00:00' },
+    ]);
+    expect(r).toEqual({ accepted: 2, duplicates: 0, clamped: 0, rejected: [] });
+    const rows = await q<{ ts: string; d: string; channel: string }>(sql`SELECT toString(timestamp) AS ts, distinct_id AS d, channel FROM events WHERE project_id = 'p1' ORDER BY uuid`);
+    expect(rows).toEqual([
+      { ts: '2026-03-01 00:00:00.000', d: 'a', channel: 'ads' },
+      { ts: '2026-03-01 01:00:00.000', d: '42', channel: '' },
+    ]);
+  });
+
+  it('keeps the valid events of a mixed batch and names each rejected one', async () => {
+    const r = await ing.ingest('p2', [
+      { event: 'ok', distinct_id: 'a' },
+      { distinct_id: 'a' },
+      'nope',
+      { event: 'x', distinct_id: '' },
+      { event: 'x', distinct_id: 'a', uuid: 'not-a-uuid' },
+      { event: 'x', distinct_id: 'a', timestamp: 'yesterday-ish' },
+      { event: 'x', distinct_id: 'a', properties: [1, 2] },
+      { event: 'ok2', properties: { distinct_id: 'from-props' } },
+    ] as never);
+    expect(r.accepted).toBe(2);
+    expect(r.rejected.map((x) => [x.index, x.code])).toEqual([
+      [1, 'event_invalid_name'],
+      [2, 'event_not_object'],
+      [3, 'event_invalid_distinct_id'],
+      [4, 'event_invalid_uuid'],
+      [5, 'event_invalid_timestamp'],
+      [6, 'event_invalid_properties'],
+    ]);
+    expect(r.rejected[0]!.messageZh).toContain('`event`');
+  });
+
+  it('strict mode writes nothing when one event is invalid', async () => {
+    const r = await ing.ingest('p3', [{ event: 'ok', distinct_id: 'a' }, { event: '' }], { strict: true });
+    expect(r.accepted).toBe(0);
+    expect(r.rejected).toHaveLength(1);
+    const [{ n }] = await q<{ n: number }>(sql`SELECT count() AS n FROM events WHERE project_id = 'p3'`);
+    expect(n).toBe(0);
+  });
+
+  it('never double-counts a retried batch, nor a uuid repeated inside one batch', async () => {
+    const batch = [1, 2, 3].map((i) => ({ event: 'buy', distinct_id: 'r', uuid: U(100 + i), timestamp: '2026-03-02T00:00:00Z' }));
+    expect((await ing.ingest('p4', batch)).accepted).toBe(3);
+    expect(await ing.ingest('p4', batch)).toMatchObject({ accepted: 0, duplicates: 3 });
+    expect(await ing.ingest('p4', [...batch, { ...batch[0]!, uuid: U(200) }, { ...batch[0]!, uuid: U(200) }])).toMatchObject({ accepted: 1, duplicates: 4 });
+    // Concurrent retries race through the serialised writer.
+    const again = await Promise.all([ing.ingest('p4', batch), ing.ingest('p4', [{ event: 'buy', distinct_id: 'r', uuid: U(300) }]), ing.ingest('p4', [{ event: 'buy', distinct_id: 'r', uuid: U(300) }])]);
+    expect(again.map((r) => r.accepted)).toEqual([0, 1, 0]);
+    // Without a uuid but with a client timestamp, a retry derives the same uuid.
+    const noUuid = [{ event: 'buy', distinct_id: 'r', timestamp: '2026-03-02T00:00:01Z', properties: { revenue: 5 } }];
+    expect((await ing.ingest('p4', noUuid)).accepted).toBe(1);
+    expect((await ing.ingest('p4', noUuid)).duplicates).toBe(1);
+    const [{ n }] = await q<{ n: number }>(sql`SELECT count() AS n FROM events WHERE project_id = 'p4'`);
+    expect(n).toBe(6);
+  });
+
+  it('corrects clock skew from sent_at, uses offset, stamps missing times, clamps the future', async () => {
+    const receivedAt = new Date('2026-03-03T12:00:00.000Z');
+    const r = await ing.ingest(
+      'p5',
+      [
+        // The client clock is 2 hours fast: sent_at says 14:00, the event 10 s before.
+        { event: 'skew', distinct_id: 'c', uuid: U(1), timestamp: '2026-03-03T13:59:50.000Z' },
+        { event: 'offset', distinct_id: 'c', uuid: U(2), offset: 5000 },
+        { event: 'missing', distinct_id: 'c', uuid: U(3) },
+        { event: 'ignore', distinct_id: 'c', uuid: U(4), timestamp: '2026-03-03T13:59:00.000Z', properties: { $ignore_sent_at: true } },
+      ],
+      { sentAt: '2026-03-03T14:00:00.000Z', receivedAt },
+    );
+    expect(r.clamped).toBe(1);
+    const future = await ing.ingest('p5', [{ event: 'future', distinct_id: 'c', uuid: U(5), timestamp: '2026-03-05T00:00:00Z' }], { receivedAt });
+    expect(future.clamped).toBe(1);
+    const rows = await q<{ event: string; ts: string; flags: number }>(sql`SELECT event, toString(timestamp) AS ts, flags FROM events WHERE project_id = 'p5' ORDER BY uuid`);
+    expect(rows).toEqual([
+      { event: 'skew', ts: '2026-03-03 11:59:50.000', flags: FLAGS.skewCorrected },
+      { event: 'offset', ts: '2026-03-03 11:59:55.000', flags: FLAGS.skewCorrected },
+      { event: 'missing', ts: '2026-03-03 12:00:00.000', flags: FLAGS.receiveTime },
+      { event: 'ignore', ts: '2026-03-03 12:00:00.000', flags: FLAGS.futureClamped },
+      { event: 'future', ts: '2026-03-03 12:00:00.000', flags: FLAGS.futureClamped },
+    ]);
+  });
+
+  it('identify: the anonymous ad click and the sign-up are one person in a funnel', async () => {
+    const base = Date.parse('2026-03-04T00:00:00Z');
+    const at = (min: number) => new Date(base + min * 60_000).toISOString();
+    await ing.ingest('p6', [
+      { event: 'ad_click', distinct_id: 'anon-1', uuid: U(1), timestamp: at(0), properties: { channel: 'douyin' } },
+      { event: '$pageview', distinct_id: 'anon-1', uuid: U(2), timestamp: at(1) },
+    ]);
+    await ing.ingest('p6', [
+      { event: '$identify', distinct_id: 'user-1', uuid: U(3), timestamp: at(2), properties: { $anon_distinct_id: 'anon-1' }, $set: { email: 'a@x.cn' } },
+      { event: 'sign_up', distinct_id: 'user-1', uuid: U(4), timestamp: at(3) },
+    ]);
+    // A second visitor whose sign-up (under the user id) is stored before the $identify that
+    // links it: both ids already have persons, so the merge goes through person_overrides.
+    await ing.ingest('p6', [
+      { event: 'ad_click', distinct_id: 'anon-2', uuid: U(11), timestamp: at(0), properties: { channel: 'baidu' } },
+      { event: 'sign_up', distinct_id: 'user-2', uuid: U(12), timestamp: at(5) },
+    ]);
+    await ing.ingest('p6', [{ event: '$identify', distinct_id: 'user-2', uuid: U(13), timestamp: at(6), properties: { $anon_distinct_id: 'anon-2' } }]);
+    expect((await personsOf('p6', ['anon-1', 'user-1'])).size).toBe(1);
+    expect((await personsOf('p6', ['anon-2', 'user-2'])).size).toBe(1);
+    const res = await funnel.run(
+      funnelSpecSchema.parse({ kind: 'funnel', dateRange: { from: '2026-03-03', to: '2026-03-05' }, steps: [{ event: 'ad_click' }, { event: 'sign_up' }] }),
+      { projectId: 'p6', timeZone: 'UTC', weekStart: 'monday', currency: 'CNY', now: new Date('2026-03-05T00:00:00Z') },
+      s.engine,
+    );
+    expect(res.steps.map((x: { count: number }) => x.count)).toEqual([2, 2]);
+    const [person] = await q<{ props: string }>(
+      sql`SELECT argMax(properties, version) AS props FROM persons WHERE project_id = 'p6' AND id IN (SELECT person_id FROM events WHERE uuid = ${p.uuid(U(4))}) GROUP BY id`,
+    );
+    expect(JSON.parse(person!.props)).toEqual({ email: 'a@x.cn' });
+  });
+
+  it('alias links a new id to an existing person without an override', async () => {
+    await ing.ingest('p7', [{ event: 'e', distinct_id: 'dev-1', uuid: U(1) }]);
+    await ing.ingest('p7', [{ event: '$create_alias', distinct_id: 'dev-1', uuid: U(2), properties: { alias: 'mail-1' } }]);
+    await ing.ingest('p7', [{ event: 'e', distinct_id: 'mail-1', uuid: U(3) }]);
+    expect((await personsOf('p7', ['dev-1', 'mail-1'])).size).toBe(1);
+    const [{ n }] = await q<{ n: number }>(sql`SELECT count() AS n FROM person_overrides WHERE project_id = 'p7'`);
+    expect(n).toBe(0);
+  });
+
+  it('merges two existing persons through overrides, earlier events included, one hop after chains', async () => {
+    await ing.ingest('p8', [
+      { event: 'e', distinct_id: 'anon-a', uuid: U(1) },
+      { event: 'e', distinct_id: 'user-b', uuid: U(2), $set: { plan: 'pro' } },
+      { event: 'e', distinct_id: 'anon-c', uuid: U(3), $set_once: { plan: 'free', first_channel: 'seo' } },
+    ]);
+    expect((await personsOf('p8', ['anon-a', 'user-b', 'anon-c'])).size).toBe(3);
+    await ing.ingest('p8', [{ event: '$identify', distinct_id: 'user-b', uuid: U(4), properties: { $anon_distinct_id: 'anon-a' } }]);
+    expect((await personsOf('p8', ['anon-a', 'user-b'])).size).toBe(1);
+    // user-b's person is then absorbed by anon-c's (an alias the other way round).
+    await ing.ingest('p8', [{ event: '$create_alias', distinct_id: 'anon-c', uuid: U(5), properties: { alias: 'user-b' } }]);
+    await ing.ingest('p8', [{ event: 'later', distinct_id: 'anon-a', uuid: U(6) }]);
+    expect((await personsOf('p8', ['anon-a', 'user-b', 'anon-c'])).size).toBe(1);
+    const overrides = await q<{ n: number }>(sql`SELECT count(DISTINCT old_person_id) AS n FROM person_overrides WHERE project_id = 'p8'`);
+    expect(overrides[0]!.n).toBe(2);
+    const rows = await q<{ props: string }>(
+      sql`SELECT argMax(properties, version) AS props FROM persons WHERE project_id = 'p8' AND id IN (SELECT person_id FROM events WHERE uuid = ${p.uuid(U(6))}) GROUP BY id`,
+    );
+    expect(JSON.parse(rows[0]!.props)).toEqual({ plan: 'free', first_channel: 'seo' });
+  });
+});
