@@ -1,11 +1,14 @@
 import type { Analysis } from './shared/context.js';
+import { trends } from './trends/index.js';
 
 /**
  * Every analysis by its `kind`. Each folder exports its `Analysis` and is listed here;
  * the query API and the CLI look analyses up by kind and reject any other.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const ANALYSES: Record<string, Analysis<any, any>> = {};
+export const ANALYSES: Record<string, Analysis<any, any>> = {
+  trends,
+};
 
 export function analysisKinds(): string[] {
   return Object.keys(ANALYSES).sort();

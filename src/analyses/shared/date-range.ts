@@ -12,6 +12,7 @@ import {
   startOfMonth,
   startOfQuarter,
   startOfWeek,
+  assertTimeZone,
 } from './time-zone.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -65,7 +66,7 @@ export interface ResolvedRange {
  * @example resolveRange('last_7_days', ctx) // today and the six days before it
  */
 export function resolveRange(spec: DateRangeSpec, ctx: Pick<AnalysisContext, 'timeZone' | 'weekStart' | 'now'>): ResolvedRange {
-  const tz = ctx.timeZone;
+  const tz = assertTimeZone(ctx.timeZone);
   if (typeof spec !== 'string') {
     if (DATE.test(spec.from) && DATE.test(spec.to)) return fromDates(spec.from, spec.to, tz);
     const from = new Date(spec.from);

@@ -1,4 +1,5 @@
 export * from './breakdown.js';
+export * from './buckets.js';
 export * from './comparison.js';
 export * from './context.js';
 export * from './date-range.js';
@@ -8,3 +9,4 @@ export * from './limits.js';
 export * from './persons.js';
 export * from './properties.js';
 export * from './time-zone.js';
+export * from './source.js';

@@ -7,6 +7,10 @@ export const LIMITS = {
   maxRangeDays: 1100,
   /** Longest range at hourly interval, in days. */
   maxHourlyRangeDays: 31,
+  /** Most time buckets in one series. */
+  maxBuckets: 1200,
+  /** Most points (series × breakdown values × buckets) in one result. */
+  maxResultPoints: 100_000,
   /** Most breakdown values returned (the rest become "Other"). */
   maxBreakdownValues: 100,
   /** Most series in one trends query. */

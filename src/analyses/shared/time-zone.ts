@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { FupanError } from '../../core/errors/index.js';
+
 /**
  * Calendar arithmetic in a project's time zone, done in JS so that date filters become
  * plain UTC instants (`timestamp >= … AND timestamp < …`) and keep using the events
@@ -8,6 +11,15 @@ const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
 
 export function isTimeZone(tz: string): boolean {
   return TIME_ZONES.has(tz);
+}
+
+/** An IANA time zone name from the runtime's list; anything else is rejected before SQL. */
+export const timeZoneSchema = z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as Asia/Shanghai or UTC' });
+
+/** Throws `invalid_input` unless `tz` is a known IANA zone (defence in depth: zones also travel as parameters). */
+export function assertTimeZone(tz: string): string {
+  if (!isTimeZone(tz)) throw new FupanError('invalid_input', { path: 'timeZone', problem: 'expected an IANA time zone such as Asia/Shanghai or UTC' });
+  return tz;
 }
 
 /** A calendar date `YYYY-MM-DD` (no time zone attached). */

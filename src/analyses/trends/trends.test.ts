@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseInput } from '../../core/validation.js';
+import { fixtureContext, loadBlueprint } from '../../../test/helpers/analysis.js';
+import { openTestStorage, type TestStorage } from '../../../test/helpers/storage.js';
+import { TRENDS_PROJECT, trendsEvents, trendsMerges, trendsPersons } from '../../../test/fixtures/trends.js';
+import { listBuckets } from '../shared/buckets.js';
+import { resolveRange } from '../shared/date-range.js';
+import { compileTopValues, compileTrends } from './compile.js';
+import { trends, trendsSchema, type TrendsSpec } from './index.js';
+
+let storage: TestStorage;
+const ctx = fixtureContext(TRENDS_PROJECT);
+const week = { from: '2025-07-01', to: '2025-07-07' };
+
+beforeAll(async () => {
+  storage = await openTestStorage();
+  await loadBlueprint(storage.engine, TRENDS_PROJECT, trendsEvents, trendsMerges, trendsPersons);
+});
+afterAll(() => storage?.close());
+
+const spec = (s: Record<string, unknown>): TrendsSpec => parseInput(trendsSchema, { kind: 'trends', dateRange: week, ...s });
+const run = (s: Record<string, unknown>, o = {}) => trends.run(spec(s), { ...ctx, ...o }, storage.engine);
+const values = async (s: Record<string, unknown>, o = {}) => (await run(s, o)).series.map((l) => l.values);
+
+describe('trends on the blueprint (test/fixtures/trends.ts)', () => {
+  it('counts events per Shanghai day and per UTC day', async () => {
+    expect(await values({ series: [{ event: '$pageview' }] })).toEqual([[3, 3, 0, 0, 0, 1, 1]]);
+    expect(await values({ series: [{ event: '$pageview' }] }, { timeZone: 'UTC' })).toEqual([[3, 2, 0, 0, 0, 1, 1]]);
+  });
+
+  it('counts unique persons through identity merges', async () => {
+    expect(await values({ series: [{ event: '$pageview', math: 'unique_persons' }] })).toEqual([[2, 2, 0, 0, 0, 1, 1]]);
+  });
+
+  it('cuts weeks on the project week start', async () => {
+    const monday = await run({ series: [{ event: '$pageview' }], interval: 'week' });
+    expect(monday.buckets.map((b) => b.label)).toEqual(['2025-06-30', '2025-07-07']);
+    expect(monday.series[0]!.values).toEqual([7, 1]);
+    const sunday = await run({ series: [{ event: '$pageview' }], interval: 'week' }, { weekStart: 'sunday' });
+    expect(sunday.buckets.map((b) => b.label)).toEqual(['2025-06-29', '2025-07-06']);
+    expect(sunday.series[0]!.values).toEqual([6, 2]);
+  });
+
+  it('WAU counts the trailing 7 days, reaching before the range', async () => {
+    const r = await values({ dateRange: { from: '2025-07-01', to: '2025-07-10' }, series: [{ event: '$pageview', math: 'wau' }] });
+    expect(r).toEqual([[3, 3, 3, 3, 3, 3, 3, 3, 2, 2]]);
+  });
+
+  it('property maths over revenue by week', async () => {
+    const maths = ['sum', 'avg', 'min', 'max', 'median', 'p90'] as const;
+    const r = await values({ interval: 'week', series: maths.map((math) => ({ event: 'order_paid', math, mathProperty: 'revenue' })) });
+    expect(r).toEqual([
+      [200, 0],
+      [50, null],
+      [20, null],
+      [100, null],
+      [40, null],
+      [85, null],
+    ]);
+    const pp = await values({ interval: 'week', series: [{ event: 'order_paid', math: 'per_person_avg' }] });
+    expect(pp[0]![0]).toBeCloseTo(4 / 3, 10);
+    expect(pp[0]![1]).toBeNull();
+  });
+
+  it('evaluates formulas on the shaped series', async () => {
+    const r = await run({ interval: 'week', series: [{ event: 'order_paid' }, { event: '$pageview' }], formula: 'A / B * 100' });
+    const line = r.formula!.lines[0]!;
+    expect(line.values[0]).toBeCloseTo(400 / 7, 10);
+    expect(line.values[1]).toBe(0);
+    expect(line.aggregate).toBe(50);
+  });
+
+  it('breaks down by top values plus Other', async () => {
+    const r = await run({ interval: 'week', series: [{ event: '$pageview' }], breakdown: { property: 'channel', limit: 1 } });
+    expect(r.breakdownValues).toEqual(['douyin', '$other']);
+    expect(r.series.map((l) => [l.breakdownValue, l.values])).toEqual([
+      ['douyin', [4, 0]],
+      ['$other', [3, 1]],
+    ]);
+  });
+
+  it('applies event and person filters', async () => {
+    expect(await values({ series: [{ event: '$pageview', filters: [{ property: 'channel', op: 'eq', value: 'douyin' }] }] })).toEqual([[2, 2, 0, 0, 0, 0, 0]]);
+    const person = [{ property: 'plan', op: 'eq', value: 'pro', type: 'person' }];
+    expect(await values({ series: [{ event: '$pageview', math: 'unique_persons', filters: person }] })).toEqual([[1, 1, 0, 0, 0, 0, 0]]);
+  });
+
+  it('cumulative and rolling average', async () => {
+    expect(await values({ series: [{ event: '$pageview' }], cumulative: true })).toEqual([[3, 6, 6, 6, 6, 7, 8]]);
+    const [rolling] = await values({ series: [{ event: '$pageview' }], rollingAverage: 3 });
+    expect(rolling!.slice(0, 5)).toEqual([3, 3, 2, 1, 0]);
+    expect(rolling![5]).toBeCloseTo(1 / 3, 10);
+    expect(rolling![6]).toBeCloseTo(2 / 3, 10);
+  });
+
+  it('compares with the previous period and the previous year', async () => {
+    const r = await run({ dateRange: { from: '2025-07-01', to: '2025-07-02' }, series: [{ event: '$pageview' }], compare: ['previous_period', 'previous_year'] });
+    const c = r.series[0]!.compare!.previous_period!;
+    expect(c.values).toEqual([0, 1]);
+    expect(c.change).toMatchObject({ previous: 1, absolute: 5, relative: 5 });
+    expect(c.changes[1]).toMatchObject({ absolute: 2, relative: 2 });
+    expect(c.changes[0]!.relative).toBeNull();
+    expect(r.series[0]!.compare!.previous_year!.range.fromDate).toBe('2024-07-01');
+    expect(r.definition.comparison!.map((x) => x.kind)).toEqual(['previous_period', 'previous_year']);
+  });
+
+  it('carries its definition', async () => {
+    const r = await run({ series: [{ event: '$pageview', math: 'wau' }] });
+    expect(r.definition.timeZone).toBe('Asia/Shanghai');
+    expect(r.definition.range).toMatchObject({ fromDate: '2025-07-01', toDate: '2025-07-07', from: '2025-06-30T16:00:00.000Z' });
+    expect(r.definition.unit).toMatch(/trailing 7 day/);
+  });
+});
+
+describe('trends SQL', () => {
+  const compiled = (s: Record<string, unknown>) => {
+    const t = spec(s);
+    const range = resolveRange(t.dateRange, ctx);
+    return compileTrends(t, ctx, range, listBuckets(range, t.interval, ctx), t.breakdown ? ['douyin'] : null);
+  };
+
+  it('snapshots each math', () => {
+    for (const math of ['total', 'unique_persons', 'wau', 'per_person_avg'] as const) expect(compiled({ series: [{ event: '$pageview', math }] }).sql).toMatchSnapshot(math);
+    expect(compiled({ series: [{ event: 'order_paid', math: 'p95', mathProperty: 'amount' }], interval: 'week' }).sql).toMatchSnapshot('p95 weekly');
+    expect(compiled({ series: [{ event: '$pageview' }], breakdown: { property: 'channel' }, filters: [{ property: 'plan', op: 'eq', value: 'pro', type: 'person' }] }).sql).toMatchSnapshot('breakdown + person filter');
+    const t = spec({ series: [{ event: '$pageview' }], breakdown: { property: '$browser', limit: 5 } });
+    expect(compileTopValues(t, ctx, resolveRange(t.dateRange, ctx))!.sql).toMatchSnapshot('top values');
+  });
+
+  it('hostile property names and values only change parameters', async () => {
+    const benign = compiled({ series: [{ event: '$pageview', filters: [{ property: 'name', op: 'eq', value: 'x' }] }], breakdown: { property: 'y' } });
+    const hostileName = "x') OR 1=1 --";
+    const hostileValue = `a'b\\c"; DROP TABLE events; --`;
+    const hostile = compiled({ series: [{ event: "$pageview'; DROP TABLE events; --", filters: [{ property: hostileName, op: 'eq', value: hostileValue }] }], breakdown: { property: hostileName } });
+    expect(hostile.sql).toBe(benign.sql);
+    expect(Object.values(hostile.params)).toContain(hostileName);
+    expect(Object.values(hostile.params)).toContain(hostileValue);
+    // …and run: no rows match, nothing is dropped.
+    const r = await run({ series: [{ event: '$pageview', filters: [{ property: hostileName, op: 'eq', value: hostileValue }] }], breakdown: { property: hostileName } });
+    expect(r.series.flatMap((l) => l.values).every((v) => v === 0)).toBe(true);
+    expect(await values({ series: [{ event: '$pageview' }] })).toEqual([[3, 3, 0, 0, 0, 1, 1]]);
+  });
+
+  it('a hostile time zone never reaches SQL', async () => {
+    await expect(run({ series: [{ event: '$pageview' }] }, { timeZone: "UTC'); DROP TABLE events; --" })).rejects.toMatchObject({ code: 'invalid_input' });
+  });
+
+  it('refuses specs that ask for too much', async () => {
+    await expect(run({ dateRange: { from: '2025-01-01', to: '2025-12-31' }, interval: 'hour', series: [{ event: '$pageview' }] })).rejects.toMatchObject({ code: 'too_expensive' });
+    await expect(run({ dateRange: { from: '1990-01-01', to: '2025-01-01' }, series: [{ event: '$pageview' }] })).rejects.toMatchObject({ code: 'too_expensive' });
+    expect(() => spec({ series: [{ event: '$pageview' }], breakdown: { property: 'channel', limit: 5000 } })).toThrow(/at most 100/);
+    expect(() => spec({ series: Array.from({ length: 21 }, () => ({ event: 'e' })) })).toThrow(/at most 20 series/);
+    await expect(
+      run({ dateRange: { from: '2023-01-01', to: '2025-12-31' }, series: Array.from({ length: 20 }, () => ({ event: 'e' })), breakdown: { property: 'channel', limit: 100 } }),
+    ).rejects.toMatchObject({ code: 'too_expensive' });
+  });
+
+  it('rejects invalid specs with the field named', () => {
+    expect(() => spec({ series: [{ event: 'e', math: 'sum' }] })).toThrow(/mathProperty/);
+    expect(() => spec({ series: [{ event: 'e' }], formula: 'A / C' })).toThrow(/only 1 series/);
+    expect(() => spec({ series: [{ event: 'e', math: 'wau' }], interval: 'hour' })).toThrow(/interval day/);
+    expect(() => spec({ series: [{ event: 'e', math: 'unique_persons' }], cumulative: true })).toThrow(/cumulative/);
+  });
+});
