@@ -2,7 +2,9 @@ import type { Lang } from '../lang.js';
 import { authErrors } from './auth.js';
 import { commonErrors } from './common.js';
 import { ingestErrors } from './ingest.js';
+import { importErrors } from './import.js';
 import { metricsErrors } from './metrics.js';
+import { reportErrors } from './reports.js';
 import { type ErrorDef, type ErrorTable, renderMessage } from './registry.js';
 
 export type { ErrorDef, ErrorTable } from './registry.js';
@@ -15,8 +17,10 @@ export type { ErrorDef, ErrorTable } from './registry.js';
 export const ERRORS = {
   ...commonErrors,
   ...ingestErrors,
+  ...importErrors,
   ...authErrors,
   ...metricsErrors,
+  ...reportErrors,
 } satisfies ErrorTable;
 
 export type ErrorCode = keyof typeof ERRORS;
