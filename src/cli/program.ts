@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerImport } from './commands/import.js';
 import { registerProject } from './commands/project.js';
 import { registerQuery } from './commands/query.js';
 import { registerServe } from './commands/serve.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     });
 
   registerProject(program);
+  registerImport(program);
   registerServe(program);
   registerSql(program);
   registerUser(program);

@@ -1,0 +1,3 @@
+export { runImport, type ImportOptions, type ImportDeps, type ImportProgress, type ImportSummary } from './runner.js';
+export { IMPORT_KINDS, IMPORT_FORMATS, type ImportKind, type ImportFormat } from './types.js';
+export { KINDS, normaliseHeader } from './kinds.js';
