@@ -81,7 +81,7 @@ export function effectOf(control: ArmModel, treatment: ArmModel, difference: Dif
 /**
  * Welch–Satterthwaite degrees of freedom from per-unit variances. When one arm has no
  * variance the other alone determines them; with none, the normal limit (∞).
- * @example welchDf(15.21, 3407, 38.44, 3461) // ≈ 5885
+ * @example welchDf(15.21, 3407, 38.44, 3461) // ≈ 5842
  */
 export function welchDf(vA: number, nA: number, vB: number, nB: number): number {
   const a = vA / nA;

@@ -17,7 +17,7 @@ export interface TestResult {
 }
 
 /**
- * @example tTest(effect, 0.05, 'two') // { ci: [0.0454, 0.5346], pValue: 0.0202, df: 5885 }
+ * @example tTest(effect, 0.05, 'two') // { ci: [0.0454, 0.5346], pValue: 0.0202, df: 5842 }
  */
 export function tTest(e: Effect, alpha: number, sided: Sided): TestResult {
   const df = welchDf(e.controlVariance, e.nControl, e.treatmentVariance, e.nTreatment);
