@@ -1,0 +1,210 @@
+import { FupanError } from '../../core/errors/index.js';
+import { type Fragment, ident, p, sql } from '../../sql/index.js';
+import { compileFilters, type Filter } from '../shared/filters.js';
+import { propertyNumber } from '../shared/properties.js';
+import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
+import type { MetricDefinition, SeriesDef } from './schema.js';
+import { type AtomEnv, eventIs, paidChannels, segmentExpr, segmentKeep, source } from './segment.js';
+
+/**
+ * A leaf measurement a metric is built from. Each compiles to one query returning rows
+ * `seg, num, den, x` (seg = '' when not grouped by a dimension); `atomValue` turns a row
+ * into the number.
+ */
+export type Atom =
+  | { kind: 'series'; series: SeriesDef }
+  | Exclude<MetricDefinition, { kind: 'trends' } | { kind: 'formula' }>;
+
+export interface AtomRow {
+  seg: string;
+  num: number;
+  den: number;
+  x: number;
+}
+
+const WINDOW_MS = { second: 1e3, minute: 6e4, hour: 3.6e6, day: 8.64e7, week: 6.048e8, month: 2.592e9 } as const;
+const EPOCH = new Date(0);
+
+export function atomValue(atom: Atom, r: AtomRow): number | null {
+  switch (atom.kind) {
+    case 'series':
+      if (['avg', 'per_person_avg', 'dau', 'wau', 'mau'].includes(atom.series.math)) return r.den > 0 ? r.num / r.den : null;
+      return r.num;
+    case 'funnel':
+    case 'retention':
+      return r.den > 0 ? r.num / r.den : null;
+    case 'nps':
+      return r.den > 0 ? (100 * (r.num - r.x)) / r.den : null;
+    default:
+      return r.num;
+  }
+}
+
+/** Whether the atom is a ratio (numerator / denominator per segment) rather than a sum. */
+export function atomRatio(atom: Atom, r: AtomRow): { numerator: number; denominator: number } | undefined {
+  if (atom.kind === 'funnel' || atom.kind === 'retention') return { numerator: r.num, denominator: r.den };
+  if (atom.kind === 'nps') return { numerator: 100 * (r.num - r.x), denominator: r.den };
+  if (atom.kind === 'series' && ['avg', 'per_person_avg'].includes(atom.series.math)) return { numerator: r.num, denominator: r.den };
+  return undefined;
+}
+
+export function compileAtom(atom: Atom, env: AtomEnv): Fragment {
+  switch (atom.kind) {
+    case 'series':
+      return compileSeries(atom.series, env);
+    case 'funnel':
+      return compileFunnel(atom.steps, WINDOW_MS[atom.window.unit] * atom.window.value, env);
+    case 'retention':
+      return compileRetention(atom, env);
+    case 'channels':
+      return compileChannels(atom.measure, env);
+    case 'nps':
+      return compileNps(atom, env);
+  }
+}
+
+function grouped(inner: Fragment, select: Fragment, env: AtomEnv): Fragment {
+  return sql`SELECT seg, ${select} FROM ${inner} WHERE ${segmentKeep(env.segment)} GROUP BY seg ORDER BY seg`;
+}
+
+function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
+  const seg = segmentExpr(env.segment);
+  const extra = s.paidChannelsOnly ? paidChannels(env) : undefined;
+  const base = (from: Date) =>
+    source(env, { from, to: env.to, events: [s.event], filters: s.filters as Filter[], ...(extra ? { extraWhere: sql`${eventIs(s.event)} AND ${extra}` } : { extraWhere: eventIs(s.event) }) });
+  const src = base(env.from);
+  const tz = p.string(env.timeZone);
+  switch (s.math) {
+    case 'total':
+      return grouped(sql`(SELECT ${seg} AS seg FROM ${src})`, sql`toFloat64(count()) AS num, 1 AS den, 0 AS x`, env);
+    case 'unique_persons':
+      return grouped(sql`(SELECT ${seg} AS seg, person_id FROM ${src})`, sql`toFloat64(uniqExact(person_id)) AS num, 1 AS den, 0 AS x`, env);
+    case 'per_person_avg':
+      return grouped(sql`(SELECT ${seg} AS seg, person_id FROM ${src})`, sql`toFloat64(count()) AS num, toFloat64(uniqExact(person_id)) AS den, 0 AS x`, env);
+    case 'sum':
+    case 'avg': {
+      const v = propertyNumber(s.property!);
+      return grouped(sql`(SELECT ${seg} AS seg, ${v} AS v FROM ${src})`, sql`toFloat64(sum(assumeNotNull(ifNull(v, 0)))) AS num, toFloat64(count(v)) AS den, 0 AS x`, env);
+    }
+    case 'repeat_persons':
+      return grouped(
+        sql`(SELECT ${seg} AS seg, person_id, count() AS c FROM ${src} GROUP BY seg, person_id)`,
+        sql`toFloat64(countIf(c >= 2)) AS num, toFloat64(count()) AS den, 0 AS x`,
+        env,
+      );
+    case 'first_time': {
+      // Every matching event before the period's end: the person's first one must fall inside.
+      const all = base(EPOCH);
+      return grouped(
+        sql`(SELECT argMin(${seg}, timestamp) AS seg, min(timestamp) AS first FROM ${all} GROUP BY person_id HAVING first >= ${p.dateTime(env.from)})`,
+        sql`toFloat64(count()) AS num, 1 AS den, 0 AS x`,
+        env,
+      );
+    }
+    case 'dau':
+    case 'wau':
+    case 'mau': {
+      const w = s.math === 'dau' ? 1 : s.math === 'wau' ? 7 : 30;
+      const wide = base(startOfLocalDay(addDays(env.fromDate, -(w - 1)), env.timeZone));
+      const days = Math.max(0, daysBetween(env.fromDate, env.toDate) + 1);
+      return sql`SELECT seg, toFloat64(sum(c)) AS num, toFloat64(${p.uint32(days)}) AS den, 0 AS x FROM (
+        SELECT seg, d, uniqExact(person_id) AS c FROM (
+          SELECT DISTINCT ${seg} AS seg, person_id, toDate(timestamp, ${tz}) AS day FROM ${wide}
+        ) ARRAY JOIN arrayMap(k -> addDays(day, k), range(${p.uint32(w)})) AS d
+        WHERE d >= ${p.date(env.fromDate)} AND d <= ${p.date(env.toDate)} AND ${segmentKeep(env.segment)}
+        GROUP BY seg, d
+      ) GROUP BY seg ORDER BY seg`;
+    }
+  }
+}
+
+/**
+ * Ordered funnel conversion: persons whose first step happens in the period (the entry
+ * segment is that of their first entering event), converted when the later steps follow in
+ * order within the window (ClickHouse windowFunnel on millisecond timestamps).
+ */
+function compileFunnel(steps: { event: string; filters: Filter[] }[], windowMs: number, env: AtomEnv): Fragment {
+  const seg = segmentExpr(env.segment);
+  const inRange = sql`timestamp < ${p.dateTime(env.to)}`;
+  const conds = steps.map((st, i) => {
+    const c = sql`(${eventIs(st.event)} AND ${compileFilters(st.filters)})`;
+    return i === 0 ? sql`(${c} AND ${inRange})` : c;
+  });
+  const src = source(env, { from: env.from, to: new Date(env.to.getTime() + windowMs), events: steps.map((s) => s.event) });
+  return grouped(
+    sql`(SELECT argMinIf(${seg}, timestamp, ${conds[0]!}) AS seg,
+        windowFunnel(${p.uint64(windowMs)})(toUInt64(toUnixTimestamp64Milli(timestamp)), ${sql.join(conds)}) AS level
+      FROM ${src} GROUP BY person_id HAVING countIf(${conds[0]!}) > 0)`,
+    sql`toFloat64(countIf(level = ${p.uint32(steps.length)})) AS num, toFloat64(count()) AS den, 0 AS x`,
+    env,
+  );
+}
+
+/**
+ * DN retention by calendar day in the project's time zone. first_time: the cohort day is
+ * the person's first start event ever; recurring: every day with a start event. classic:
+ * a return event on day N; unbounded: on day N or later. Only cohorts that have reached
+ * day N (cohort day + N ≤ the last complete day) count.
+ */
+function compileRetention(a: Extract<Atom, { kind: 'retention' }>, env: AtomEnv): Fragment {
+  const seg = segmentExpr(env.segment);
+  const tz = p.string(env.timeZone);
+  const n = a.interval;
+  const lastCohort = [env.toDate, addDays(env.asOfDate, -n)].sort()[0]!;
+  const startSrc = source(env, {
+    from: a.type === 'first_time' ? EPOCH : env.from,
+    to: env.to,
+    events: [a.startEvent.event],
+    filters: a.startEvent.filters as Filter[],
+    extraWhere: eventIs(a.startEvent.event),
+  });
+  const returnTo = startOfLocalDay(addDays(a.mode === 'classic' ? [addDays(env.toDate, n), env.asOfDate].sort()[0]! : env.asOfDate, 1), env.timeZone);
+  const returnSrc = source(env, {
+    from: env.from,
+    to: returnTo,
+    events: [a.returnEvent.event],
+    filters: a.returnEvent.filters as Filter[],
+    extraWhere: eventIs(a.returnEvent.event),
+  });
+  const cohorts =
+    a.type === 'first_time'
+      ? sql`SELECT person_id, min(toDate(timestamp, ${tz})) AS day, argMin(${seg}, timestamp) AS seg FROM ${startSrc} GROUP BY person_id`
+      : sql`SELECT person_id, toDate(timestamp, ${tz}) AS day, argMin(${seg}, timestamp) AS seg FROM ${startSrc} GROUP BY person_id, day`;
+  const returned =
+    a.mode === 'classic' ? sql`has(r.days, addDays(c.day, ${p.uint32(n)}))` : sql`arrayExists(x -> x >= addDays(c.day, ${p.uint32(n)}), r.days)`;
+  return sql`SELECT seg, toFloat64(countIf(ret)) AS num, toFloat64(count()) AS den, 0 AS x FROM (
+    SELECT c.seg AS seg, ${returned} AS ret
+    FROM (${cohorts}) AS c
+    LEFT JOIN (SELECT person_id, groupUniqArray(toDate(timestamp, ${tz})) AS days FROM ${returnSrc} GROUP BY person_id) AS r ON r.person_id = c.person_id
+    WHERE c.day >= ${p.date(env.fromDate)} AND c.day <= ${p.date(lastCohort)}
+  ) WHERE ${segmentKeep(env.segment)} GROUP BY seg ORDER BY seg`;
+}
+
+const SPEND_DIMENSIONS = ['channel', 'campaign'] as const;
+const SPEND_MEASURES = ['cost', 'impressions', 'clicks'] as const;
+
+/** Sums of the ad_spend table (one row per day, channel, campaign; latest import wins). */
+function compileChannels(measure: 'spend' | 'impressions' | 'clicks', env: AtomEnv): Fragment {
+  const s = env.segment;
+  if (s && (s.type !== 'event' || !(SPEND_DIMENSIONS as readonly string[]).includes(s.property))) {
+    throw new FupanError('metric_unavailable', { key: measure, what: `by ${s.property}`, problem: 'ad spend is recorded per channel and campaign only' });
+  }
+  const col = ident(measure === 'spend' ? 'cost' : measure, SPEND_MEASURES);
+  const seg = s ? sql`if(${ident(s.property, SPEND_DIMENSIONS)} = '', '$none', ${ident(s.property, SPEND_DIMENSIONS)})` : sql`''`;
+  return grouped(
+    sql`(SELECT ${seg} AS seg, ${col} AS v FROM ad_spend FINAL WHERE project_id = ${p.string(env.projectId)} AND date >= ${p.date(env.fromDate)} AND date <= ${p.date(env.toDate)})`,
+    sql`toFloat64(sum(v)) AS num, 1 AS den, 0 AS x`,
+    env,
+  );
+}
+
+/** NPS responses: promoters (9–10) in num, detractors (0–6) in x, responses in den. */
+function compileNps(a: Extract<Atom, { kind: 'nps' }>, env: AtomEnv): Fragment {
+  const seg = segmentExpr(env.segment);
+  const src = source(env, { from: env.from, to: env.to, events: [a.event], filters: a.filters as Filter[], extraWhere: eventIs(a.event) });
+  return grouped(
+    sql`(SELECT ${seg} AS seg, ${propertyNumber(a.property)} AS score FROM ${src} WHERE score IS NOT NULL AND score >= 0 AND score <= 10)`,
+    sql`toFloat64(countIf(score >= 9)) AS num, toFloat64(count()) AS den, toFloat64(countIf(score <= 6)) AS x`,
+    env,
+  );
+}

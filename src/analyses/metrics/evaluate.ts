@@ -1,0 +1,190 @@
+import { FupanError } from '../../core/errors/index.js';
+import { compile } from '../../sql/index.js';
+import type { CompiledQuery } from '../../sql/types.js';
+import type { Engine } from '../../storage/engine.js';
+import type { MetaStore } from '../../storage/metadata/store.js';
+import { ANALYSIS_SETTINGS } from '../shared/limits.js';
+import { addDays, localDate, startOfLocalDay } from '../shared/time-zone.js';
+import { type Atom, type AtomRow, atomRatio, atomValue, compileAtom } from './compile.js';
+import { evaluateFormula, type Expr, formulaRefs, parseFormula, ratioParts } from './formula.js';
+import { loadProjectInfo, type ProjectInfo } from './project.js';
+import type { Metric } from './schema.js';
+import type { AtomEnv, Segment } from './segment.js';
+import { loadDictionary, metricsOf } from './store.js';
+
+/** What evaluating metrics needs: the two stores and "now" (injectable for tests). */
+export interface MetricsContext {
+  engine: Engine;
+  meta: MetaStore;
+  now?: Date;
+  signal?: AbortSignal;
+}
+
+/** A metric's value for one segment (or the whole project: segment ''). */
+export interface SegmentValue {
+  value: number | null;
+  /** For ratio metrics (value = numerator / denominator): the two parts, for mix-vs-rate. */
+  numerator: number | null;
+  denominator: number | null;
+  /** NPS: responses, promoters and detractors. */
+  nps?: { n: number; promoters: number; detractors: number };
+}
+
+/** Calendar dates (inclusive) in the project's time zone: a Period or a ResolvedRange fits. */
+export interface DateSpan {
+  fromDate: string;
+  toDate: string;
+}
+
+const ZERO: AtomRow = { seg: '', num: 0, den: 0, x: 0 };
+
+
+/**
+ * Evaluates metrics of one project over one date span, sharing queries between metrics
+ * (a formula's parts are computed once). Counts only complete days: the span is clipped
+ * at the start of "today" in the project's time zone.
+ */
+export class MetricEvaluator {
+  readonly queries: CompiledQuery[] = [];
+  private memo = new Map<string, Promise<Map<string, AtomRow>>>();
+  private parsed = new Map<string, Expr>();
+
+  constructor(
+    readonly engine: Engine,
+    readonly metrics: Map<string, Metric>,
+    readonly project: ProjectInfo,
+    readonly span: DateSpan,
+    readonly now: Date,
+    readonly signal?: AbortSignal,
+  ) {}
+
+  /** The last complete day of data (yesterday in the project's time zone). */
+  get asOfDate(): string {
+    return addDays(localDate(this.now, this.project.timeZone), -1);
+  }
+
+  /** The span actually counted: up to the last complete day. */
+  get counted(): DateSpan & { complete: boolean } {
+    const toDate = this.span.toDate <= this.asOfDate ? this.span.toDate : this.asOfDate;
+    return { fromDate: this.span.fromDate, toDate, complete: toDate === this.span.toDate };
+  }
+
+  metric(key: string): Metric {
+    const m = this.metrics.get(key);
+    if (!m) throw new FupanError('not_found', { what: 'metric', id: key });
+    return m;
+  }
+
+  private env(segment?: Segment): AtomEnv {
+    const tz = this.project.timeZone;
+    const c = this.counted;
+    const from = startOfLocalDay(c.fromDate, tz);
+    const to = c.toDate < c.fromDate ? from : startOfLocalDay(addDays(c.toDate, 1), tz);
+    return { projectId: this.project.id, timeZone: tz, from, to, fromDate: c.fromDate, toDate: c.toDate, asOfDate: this.asOfDate, ...(segment ? { segment } : {}) };
+  }
+
+  private formula(text: string): Expr {
+    let e = this.parsed.get(text);
+    if (!e) {
+      e = parseFormula(text);
+      this.parsed.set(text, e);
+    }
+    return e;
+  }
+
+  private atom(atom: Atom, segment?: Segment): Promise<Map<string, AtomRow>> {
+    const id = JSON.stringify([atom, segment ?? null]);
+    let hit = this.memo.get(id);
+    if (!hit) {
+      const q = compile(compileAtom(atom, this.env(segment)));
+      this.queries.push(q);
+      hit = this.engine
+        .query<AtomRow>(q, { settings: { ...ANALYSIS_SETTINGS }, ...(this.signal ? { signal: this.signal } : {}) })
+        .then((rows) => new Map(rows.map((r) => [r.seg, { seg: r.seg, num: Number(r.num), den: Number(r.den), x: Number(r.x) }])));
+      this.memo.set(id, hit);
+    }
+    return hit;
+  }
+
+  /** Values per segment value ('' when `segment` is undefined). */
+  async values(key: string, segment?: Segment): Promise<Map<string, SegmentValue>> {
+    const v = await this.parts(key, segment, []);
+    if (!segment) v.rows.set('', v.rows.get('') ?? v.zero);
+    else if (segment.value !== undefined) v.rows.set(segment.value, v.rows.get(segment.value) ?? v.zero);
+    return v.rows;
+  }
+
+  private async parts(key: string, segment: Segment | undefined, stack: string[]): Promise<Values> {
+    if (stack.includes(key)) throw new FupanError('metric_cycle', { cycle: [...stack, key].join(' → ') });
+    const def = this.metric(key).definition;
+    if (def.kind === 'formula') {
+      const expr = this.formula(def.formula);
+      const parts = new Map<string, Values>();
+      for (const ref of formulaRefs(expr)) parts.set(ref, await this.parts(ref, segment, [...stack, key]));
+      return combine(expr, parts);
+    }
+    if (def.kind === 'trends') {
+      const expr = this.formula(def.formula ?? 'A');
+      const parts = new Map<string, Values>();
+      for (const [i, s] of def.series.entries()) parts.set(String.fromCharCode(65 + i), atomValues({ kind: 'series', series: s }, await this.atom({ kind: 'series', series: s }, segment)));
+      return combine(expr, parts);
+    }
+    return atomValues(def, await this.atom(def, segment));
+  }
+
+  /** The metric for the whole project (or one dimension value). */
+  async total(key: string, dimension?: Segment): Promise<SegmentValue> {
+    const map = await this.values(key, dimension);
+    return map.get(dimension ? dimension.value ?? '' : '')!;
+  }
+}
+
+interface Values {
+  rows: Map<string, SegmentValue>;
+  /** The value of a segment without rows (counts 0, ratios null). */
+  zero: SegmentValue;
+}
+
+function atomValues(atom: Atom, rows: Map<string, AtomRow>): Values {
+  const out = new Map<string, SegmentValue>();
+  const one = (r: AtomRow): SegmentValue => {
+    const ratio = atomRatio(atom, r);
+    return {
+      value: atomValue(atom, r),
+      numerator: ratio?.numerator ?? null,
+      denominator: ratio?.denominator ?? null,
+      ...(atom.kind === 'nps' ? { nps: { n: r.den, promoters: r.num, detractors: r.x } } : {}),
+    };
+  };
+  for (const [seg, r] of rows) out.set(seg, one(r));
+  return { rows: out, zero: one(ZERO) };
+}
+
+/** Applies a formula per segment; `N / D` formulas keep their numerator and denominator. */
+function combine(expr: Expr, parts: Map<string, Values>): Values {
+  const segs = new Set<string>();
+  for (const m of parts.values()) for (const k of m.rows.keys()) segs.add(k);
+  const ratio = ratioParts(expr);
+  const one = (seg: string | undefined): SegmentValue => {
+    const get = (name: string) => {
+      const m = parts.get(name)!;
+      return (seg === undefined ? undefined : m.rows.get(seg)) ?? m.zero;
+    };
+    const lookup = (name: string) => get(name).value;
+    const value = evaluateFormula(expr, lookup);
+    if (expr.op === 'ref') return get(expr.name);
+    if (!ratio) return { value, numerator: null, denominator: null };
+    const n = evaluateFormula(ratio.numerator, lookup);
+    return { value, numerator: n === null ? null : n * ratio.scale, denominator: evaluateFormula(ratio.denominator, lookup) };
+  };
+  const rows = new Map<string, SegmentValue>();
+  for (const seg of segs) rows.set(seg, one(seg));
+  return { rows, zero: one(undefined) };
+}
+
+/** An evaluator over a project's dictionary for one span. */
+export async function createEvaluator(ctx: MetricsContext, projectId: string, span: DateSpan): Promise<MetricEvaluator> {
+  const project = await loadProjectInfo(ctx.meta, projectId);
+  const metrics = metricsOf(await loadDictionary(ctx.meta, projectId));
+  return new MetricEvaluator(ctx.engine, metrics, project, span, ctx.now ?? new Date(), ctx.signal);
+}

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ev, seedProject } from '../../../test/fixtures/metrics/blueprint.js';
+import { openTestStorage, type TestStorage } from '../../../test/helpers/storage.js';
+import { parsePeriod } from '../shared/period.js';
+import { evaluateMetric, evaluateMetricBy, npsInterval } from './api.js';
+import { BUILTINS } from './catalogue.js';
+import { evaluateFormula, parseFormula, ratioParts } from './formula.js';
+import { upsertMetric, validateDictionary } from './store.js';
+
+/**
+ * Blueprint "shop" (UTC), week 2025-W28 = 2025-07-07 … 07-13, evaluated on 2025-08-20.
+ *  p1: first seen 07-01 (douyin). 07-07 add_to_cart 10:00, order_paid 100 11:00, 07-09 order_paid 50 (douyin).
+ *  p2: first seen 07-07 app_launch (wechat); 07-08 app_launch + order_paid 200 (wechat); 07-10 order_refunded 30 (wechat).
+ *  p3: first seen 07-08 app_launch (douyin); 07-09 app_launch, add_to_cart (douyin), never pays.
+ *  p4: first seen 07-10 sign_up (wechat); 07-10 survey 3.
+ *  p5: first seen 07-12 survey 10 (no channel).
+ *  ad spend: 07-07 douyin 100 / 10 000 impressions / 200 clicks; 07-08 wechat 50 / 5 000 / 50.
+ * Worked out:
+ *  new_persons = p2, p3, p4, p5 = 4 (wechat 2: p2, p4; douyin 1; $none 1). active_persons = 5.
+ *  orders = 3; gmv = 100 + 50 + 200 − 30 = 320 (douyin 150, wechat 170); aov = 320 / 3;
+ *  paying_customers = 2; 客单价 = 160; repurchase_rate = 1 / 2 (p1 ordered twice).
+ *  dau: 07-07 {p1,p2}, 07-08 {p2,p3}, 07-09 {p1,p3}, 07-10 {p2,p4}, 07-11 ∅, 07-12 {p5}, 07-13 ∅ → 9 / 7.
+ *  d1_retention: cohorts p2 07-07 (back 07-08 ✓), p3 07-08 (07-09 ✓), p4 07-10 (✗), p5 07-12 (✗) → 2 / 4.
+ *  cart_conversion: p1 (pays 1 h later ✓), p3 (✗) → 1 / 2.
+ *  spend 150, ctr 250 / 15 000, cpm 10, cpc 0.6; paid_signups 1 → cpa 150;
+ *  new_customers_paid p1 (douyin), p2 (wechat) → cac 75; revenue_paid 350 → roas 350 / 150.
+ *  nps: scores 3 and 10 → p = d = 0.5 → 0, SE = 100 √(1 / 2) = 70.71.
+ */
+const P = 'shop';
+let s: TestStorage;
+const ctx = () => ({ engine: s.engine, meta: s.meta, now: new Date('2025-08-20T00:00:00Z') });
+const W28 = parsePeriod('2025-W28');
+
+beforeAll(async () => {
+  s = await openTestStorage('chdb');
+  await seedProject(
+    s,
+    P,
+    [
+      ev(P, 1, 'app_launch', '2025-07-01T09:00:00Z', { channel: 'douyin' }),
+      ev(P, 1, 'add_to_cart', '2025-07-07T10:00:00Z', { channel: 'douyin' }),
+      ev(P, 1, 'order_paid', '2025-07-07T11:00:00Z', { channel: 'douyin', revenue: 100 }),
+      ev(P, 1, 'order_paid', '2025-07-09T11:00:00Z', { channel: 'douyin', revenue: 50 }),
+      ev(P, 2, 'app_launch', '2025-07-07T08:00:00Z', { channel: 'wechat' }),
+      ev(P, 2, 'app_launch', '2025-07-08T08:00:00Z', { channel: 'wechat' }),
+      ev(P, 2, 'order_paid', '2025-07-08T09:00:00Z', { channel: 'wechat', revenue: 200 }),
+      ev(P, 2, 'order_refunded', '2025-07-10T09:00:00Z', { channel: 'wechat', refund_amount: 30 }),
+      ev(P, 3, 'app_launch', '2025-07-08T12:00:00Z', { channel: 'douyin' }),
+      ev(P, 3, 'app_launch', '2025-07-09T12:00:00Z', { channel: 'douyin' }),
+      ev(P, 3, 'add_to_cart', '2025-07-09T12:30:00Z', { channel: 'douyin' }),
+      ev(P, 4, 'sign_up', '2025-07-10T10:00:00Z', { channel: 'wechat' }),
+      ev(P, 4, 'survey_response', '2025-07-10T11:00:00Z', { score: 3 }),
+      ev(P, 5, 'survey_response', '2025-07-12T11:00:00Z', { score: '10' }),
+    ],
+    [
+      { date: '2025-07-07', channel: 'douyin', impressions: 10000, clicks: 200, cost: 100 },
+      { date: '2025-07-08', channel: 'wechat', impressions: 5000, clicks: 50, cost: 50 },
+    ],
+  );
+});
+afterAll(async () => s?.close());
+
+describe('formulas', () => {
+  it('parses, evaluates and finds ratio parts', () => {
+    const e = parseFormula('spend / impressions * 1000');
+    expect(evaluateFormula(e, (n) => ({ spend: 150, impressions: 15000 })[n] ?? null)).toBe(10);
+    expect(ratioParts(e)?.scale).toBe(1000);
+    expect(evaluateFormula(parseFormula('a / b'), (n) => (n === 'a' ? 1 : 0))).toBeNull();
+    expect(evaluateFormula(parseFormula('-(a - 2) * 3'), () => 5)).toBe(-9);
+    expect(() => parseFormula('a + ')).toThrow();
+    expect(() => parseFormula('a; drop')).toThrow();
+  });
+  it('validates the built-in catalogue and refuses cycles', () => {
+    const dict = new Map(BUILTINS);
+    expect(() => validateDictionary(dict)).not.toThrow();
+    dict.set('x', { ...BUILTINS.get('aov')!, key: 'x', definition: { kind: 'formula', formula: 'y + 1' } });
+    dict.set('y', { ...BUILTINS.get('aov')!, key: 'y', definition: { kind: 'formula', formula: 'x * 2' } });
+    expect(() => validateDictionary(dict)).toThrow(/loop/);
+  });
+});
+
+describe('built-in metrics on the blueprint', () => {
+  const cases: [string, number][] = [
+    ['new_persons', 4],
+    ['active_persons', 5],
+    ['orders', 3],
+    ['gmv', 320],
+    ['aov', 320 / 3],
+    ['paying_customers', 2],
+    ['revenue_per_customer', 160],
+    ['repurchase_rate', 0.5],
+    ['dau', 9 / 7],
+    ['d1_retention', 0.5],
+    ['cart_conversion', 0.5],
+    ['spend', 150],
+    ['ctr', 250 / 15000],
+    ['cpm', 10],
+    ['cpc', 0.6],
+    ['cpa', 150],
+    ['cac', 75],
+    ['roas', 350 / 150],
+    ['nps', 0],
+    ['arpu', 64],
+    ['paying_conversion', 0.4],
+  ];
+  it.each(cases)('%s', async (key, expected) => {
+    const r = await evaluateMetric(ctx(), P, key, W28);
+    expect(r.value).toBeCloseTo(expected, 9);
+    expect(r.counted.complete).toBe(true);
+    expect(r.queries.length).toBeGreaterThan(0);
+  });
+
+  it('gives NPS its interval', async () => {
+    const r = await evaluateMetric(ctx(), P, 'nps', W28);
+    expect(r.interval?.se).toBeCloseTo(70.7107, 3);
+    // METRICS.md: n = 1000, p = 0.25, d = 0.075 → SE = 100 √((0.325 − 0.030625) / 1000) = 1.7157; ± 1.96 SE = ± 3.4
+    expect(npsInterval(1000, 250, 75)?.se).toBeCloseTo(1.7157, 3);
+    expect(1.96 * npsInterval(1000, 250, 75)!.se).toBeCloseTo(3.4, 1);
+  });
+
+  it('computes a metric for one dimension value and by every value', async () => {
+    expect((await evaluateMetric(ctx(), P, 'gmv', W28, { dimension: { property: 'channel', value: 'wechat' } })).value).toBe(170);
+    expect((await evaluateMetric(ctx(), P, 'gmv', W28, { dimension: { property: 'channel', value: 'nowhere' } })).value).toBe(0);
+    const by = await evaluateMetricBy(ctx(), P, 'new_persons', W28, { property: 'channel' });
+    expect(by.segments.map((x) => [x.segment, x.value])).toEqual([
+      ['douyin', 1],
+      ['wechat', 2],
+      ['$none', 1],
+    ]);
+    const aov = await evaluateMetricBy(ctx(), P, 'aov', W28, { property: 'channel' });
+    expect(aov.segments.find((x) => x.segment === 'douyin')).toMatchObject({ value: 75, numerator: 150, denominator: 2 });
+    await expect(evaluateMetric(ctx(), P, 'spend', W28, { dimension: { property: 'region', value: 'x' } })).rejects.toThrow(/channel and campaign/);
+  });
+
+  it('counts only complete days while a period is running', async () => {
+    const r = await evaluateMetric({ ...ctx(), now: new Date('2025-07-10T15:00:00Z') }, P, 'orders', W28);
+    expect(r.counted).toEqual({ fromDate: '2025-07-07', toDate: '2025-07-09', complete: false });
+    expect(r.value).toBe(3);
+  });
+
+  it('uses project overrides', async () => {
+    await upsertMetric(s.meta, P, { ...BUILTINS.get('orders')!, owner: 'ops', definition: { kind: 'trends', series: [{ event: 'order_paid', math: 'unique_persons' }] } });
+    expect((await evaluateMetric(ctx(), P, 'orders', W28)).value).toBe(2);
+    await s.meta.query(`DELETE FROM metrics WHERE project_id = $1`, [P]);
+  });
+});
