@@ -16,11 +16,8 @@ export const reportErrors = {
       'zh-CN': '{period} 的报告已发布并冻结，不能再修改；请在新的草稿中编辑',
     },
   },
-  invalid_period: {
-    status: 400,
-    message: {
-      'en-US': 'Invalid period `{period}`: use 2025-W28, 2025-07, 2025-Q3 or 2025-07-01..2025-07-20',
-      'zh-CN': '周期 `{period}` 无效：请使用 2025-W28、2025-07、2025-Q3 或 2025-07-01..2025-07-20',
-    },
+  report_item_not_found: {
+    status: 404,
+    message: { 'en-US': 'No {kind} with id `{id}` in this report', 'zh-CN': '本报告中没有 id 为 `{id}` 的{kind}' },
   },
 } satisfies ErrorTable;
