@@ -46,7 +46,7 @@ export function compileFunnel(spec: FunnelSpec, ctx: Ctx, range: ResolvedRange, 
     SELECT ${total ? sql`grouping(bv) = 1 AS total,` : sql.empty} bv AS value,
       sumForEach(arrayMap(k -> toUInt64(length(times) > k), range(${num(n)}))) AS counts,
       avgForEach(arrayMap(k -> ${gap}, range(${num(n)}))) AS avgs,
-      medianExactForEach(arrayMap(k -> ${gap}, range(${num(n)}))) AS medians
+      quantileExactInclusiveForEach(0.5)(arrayMap(k -> ${gap}, range(${num(n)}))) AS medians
     FROM (${funnelPersons(spec, ctx.projectId, range, top)})
     ${total ? sql`GROUP BY GROUPING SETS ((bv), ())` : sql`GROUP BY bv`} ORDER BY counts[1] DESC, value`);
 }

@@ -111,15 +111,15 @@ export function funnelPersons(spec: FunnelSpec, projectId: string, range: Resolv
     const keep = spec.order === 'unordered' ? 2 ** START_BIT - 2 ** n : 2 ** 32 - 2 ** n;
     perValue = sql`SELECT person_id, bv,
         arrayMap(e -> if(e.4 = bv, e, (e.1, bitAnd(e.2, ${p.uint32(keep)}), e.3, e.4)), evs) AS evs
-      FROM grouped ARRAY JOIN arrayDistinct(arrayMap(e -> e.4, arrayFilter(e -> bitTest(e.2, ${sql.trusted(spec.order === 'unordered' ? String(31) : '0')}), evs))) AS bv`;
+      FROM (SELECT person_id, evs, bv FROM grouped ARRAY JOIN arrayDistinct(arrayMap(e -> e.4, arrayFilter(e -> bitTest(e.2, ${sql.trusted(spec.order === 'unordered' ? String(31) : '0')}), evs))) AS bv)`;
   } else if (attribution === 'step') {
     const k = sql.trusted(String(spec.breakdown!.step));
     const clear = p.uint32(2 ** 32 - 1 - 2 ** spec.breakdown!.step!);
     perValue = sql`SELECT person_id, bv, arrayMap(e -> if(e.4 = bv, e, (e.1, bitAnd(e.2, ${clear}), e.3, e.4)), evs) AS evs
-      FROM grouped ARRAY JOIN if(
+      FROM (SELECT person_id, evs, bv FROM grouped ARRAY JOIN if(
         arrayExists(e -> bitTest(e.2, ${k}), evs),
         arrayDistinct(arrayMap(e -> e.4, arrayFilter(e -> bitTest(e.2, ${k}), evs))),
-        [arrayFirst(e -> bitTest(e.2, 0), evs).4]) AS bv`;
+        [arrayFirst(e -> bitTest(e.2, 0), evs).4]) AS bv)`;
   }
   const bvOut = attribution === 'first_touch' ? sql`best.2[1]` : attribution === 'last_touch' ? sql`best.2[-1]` : sql`bv`;
   const startBit = spec.order === 'unordered' ? START_BIT : 0;
