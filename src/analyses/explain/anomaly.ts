@@ -1,0 +1,123 @@
+import { addDays, weekdayIndex } from '../shared/time-zone.js';
+
+/**
+ * Anomalies in a daily series, for weekly / monthly reports (METRICS.md "Anomaly detection"):
+ * 1. weekday seasonality removed: expectedₜ = median of the same weekday over the previous
+ *    `weeks` weeks (at least `minWeeks` of them); residual rₜ = xₜ − expectedₜ;
+ * 2. robust z on the residuals: z = 0.6745 · (rₜ − median(R)) / MAD(R), R = the residuals of
+ *    the `window` days before t (MAD = median |r − median(R)|; when MAD is 0, 1.2533 · mean
+ *    absolute deviation, as Iglewicz & Hoaglin suggest);
+ * 3. flagged when |z| > `threshold` (3.5) and the expected volume (median of the same
+ *    weekday's volume) is at least `minVolume`.
+ */
+export interface DailyPoint {
+  date: string;
+  value: number;
+  /** Events behind the value (for the minimum-volume rule); defaults to the value. */
+  volume?: number;
+}
+
+export interface AnomalyOptions {
+  /** Only days on or after this date are scored (the report period); earlier days are history. */
+  from: string;
+  to?: string;
+  weeks?: number;
+  minWeeks?: number;
+  window?: number;
+  threshold?: number;
+  minVolume?: number;
+}
+
+export interface ScoredDay {
+  date: string;
+  value: number;
+  expected: number | null;
+  residual: number | null;
+  z: number | null;
+  volume: number;
+  expectedVolume: number | null;
+  flagged: boolean;
+  direction: 'up' | 'down' | null;
+  /** Why a day was not scored or not flagged. */
+  reason?: 'not_enough_history' | 'below_min_volume' | 'within_threshold';
+}
+
+export const ANOMALY_DEFAULTS = { weeks: 8, minWeeks: 3, window: 28, threshold: 3.5, minVolume: 30 } as const;
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Robust z of x against a sample: 0.6745 (x − median) / MAD, with the mean-deviation fallback. */
+export function robustZ(x: number, sample: readonly number[]): number | null {
+  if (sample.length < 3) return null;
+  const med = median(sample);
+  const mad = median(sample.map((v) => Math.abs(v - med)));
+  if (mad > 0) return (0.6745 * (x - med)) / mad;
+  const meanAd = sample.reduce((s, v) => s + Math.abs(v - med), 0) / sample.length;
+  if (meanAd > 0) return (x - med) / (1.253314 * meanAd);
+  return x === med ? 0 : x > med ? Infinity : -Infinity;
+}
+
+export function detectAnomalies(series: readonly DailyPoint[], options: AnomalyOptions): ScoredDay[] {
+  const o = { ...ANOMALY_DEFAULTS, ...options };
+  const byDate = new Map(series.map((p) => [p.date, p]));
+  const valueOn = (d: string) => byDate.get(d)?.value ?? 0;
+  const volumeOn = (d: string) => {
+    const p = byDate.get(d);
+    return p ? p.volume ?? p.value : 0;
+  };
+  const first = [...byDate.keys()].sort()[0];
+  const known = (d: string) => first !== undefined && d >= first;
+  const expectedOn = (d: string): { value: number; volume: number } | null => {
+    const prior: string[] = [];
+    for (let k = 1; k <= o.weeks; k++) {
+      const x = addDays(d, -7 * k);
+      if (known(x)) prior.push(x);
+    }
+    if (prior.length < o.minWeeks) return null;
+    return { value: median(prior.map(valueOn)), volume: median(prior.map(volumeOn)) };
+  };
+  const residualOn = (d: string): number | null => {
+    const e = expectedOn(d);
+    return e === null ? null : valueOn(d) - e.value;
+  };
+  const last = o.to ?? [...byDate.keys()].sort().at(-1) ?? o.from;
+  const out: ScoredDay[] = [];
+  for (let d = o.from; d <= last; d = addDays(d, 1)) {
+    const e = expectedOn(d);
+    const value = valueOn(d);
+    const volume = volumeOn(d);
+    const hist: number[] = [];
+    for (let k = 1; k <= o.window; k++) {
+      const r = residualOn(addDays(d, -k));
+      if (r !== null) hist.push(r);
+    }
+    if (!e || hist.length < 7) {
+      out.push({ date: d, value, expected: e?.value ?? null, residual: null, z: null, volume, expectedVolume: e?.volume ?? null, flagged: false, direction: null, reason: 'not_enough_history' });
+      continue;
+    }
+    const residual = value - e.value;
+    const z = robustZ(residual, hist);
+    const big = z !== null && Math.abs(z) > o.threshold;
+    const enough = e.volume >= o.minVolume;
+    out.push({
+      date: d,
+      value,
+      expected: e.value,
+      residual,
+      z,
+      volume,
+      expectedVolume: e.volume,
+      flagged: big && enough,
+      direction: z === null || z === 0 ? null : z > 0 ? 'up' : 'down',
+      ...(big && enough ? {} : { reason: big ? ('below_min_volume' as const) : ('within_threshold' as const) }),
+    });
+  }
+  return out;
+}
+
+/** 0 = Monday … 6 = Sunday, re-exported for callers that label weekdays. */
+export { weekdayIndex };
