@@ -1,4 +1,5 @@
 import type { Analysis } from './shared/context.js';
+import { channels } from './channels/index.js';
 import { lifecycle } from './lifecycle/index.js';
 import { trends } from './trends/index.js';
 
@@ -8,6 +9,7 @@ import { trends } from './trends/index.js';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const ANALYSES: Record<string, Analysis<any, any>> = {
+  channels,
   lifecycle,
   trends,
 };
