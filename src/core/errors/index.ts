@@ -1,6 +1,7 @@
 import type { Lang } from '../lang.js';
 import { authErrors } from './auth.js';
 import { commonErrors } from './common.js';
+import { experimentErrors } from './experiments.js';
 import { ingestErrors } from './ingest.js';
 import { importErrors } from './import.js';
 import { metricsErrors } from './metrics.js';
@@ -21,6 +22,7 @@ export const ERRORS = {
   ...authErrors,
   ...metricsErrors,
   ...reportErrors,
+  ...experimentErrors,
 } satisfies ErrorTable;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -3,6 +3,7 @@ import { migration as m0001 } from './migrations/0001_core.js';
 import { migration as m0100 } from './migrations/0100_auth.js';
 import { migration as m0200 } from './migrations/0200_metrics_goals.js';
 import { migration as m0210 } from './migrations/0210_reports.js';
+import { migration as m0300 } from './migrations/0300_experiments.js';
 
 /** A metadata migration: PostgreSQL statements applied once, inside a transaction. */
 export interface MetaMigration {
@@ -11,7 +12,7 @@ export interface MetaMigration {
   sql: string;
 }
 
-export const META_MIGRATIONS: MetaMigration[] = [m0001, m0100, m0200, m0210];
+export const META_MIGRATIONS: MetaMigration[] = [m0001, m0100, m0200, m0210, m0300];
 
 /**
  * Applies the migrations not yet in `schema_migrations`, each in its own transaction
