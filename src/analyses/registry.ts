@@ -1,5 +1,6 @@
 import type { Analysis } from './shared/context.js';
 import { channels } from './channels/index.js';
+import { experiment } from './experiment/index.js';
 import { lifecycle } from './lifecycle/index.js';
 import { trends } from './trends/index.js';
 
@@ -9,6 +10,7 @@ import { trends } from './trends/index.js';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const ANALYSES: Record<string, Analysis<any, any>> = {
+  experiment,
   channels,
   lifecycle,
   trends,
