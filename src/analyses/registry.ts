@@ -1,7 +1,9 @@
 import type { Analysis } from './shared/context.js';
 import { channels } from './channels/index.js';
 import { experiment } from './experiment/index.js';
+import { funnel } from './funnel/index.js';
 import { lifecycle } from './lifecycle/index.js';
+import { retention } from './retention/index.js';
 import { trends } from './trends/index.js';
 
 /**
@@ -14,6 +16,8 @@ export const ANALYSES: Record<string, Analysis<any, any>> = {
   channels,
   lifecycle,
   trends,
+  funnel,
+  retention,
 };
 
 export function analysisKinds(): string[] {
