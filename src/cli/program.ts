@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { registerExperiment } from './commands/experiment.js';
 import { registerImport } from './commands/import.js';
+import { registerDemo } from './commands/demo.js';
 import { registerProject } from './commands/project.js';
 import { registerQuery } from './commands/query.js';
 import { registerServe } from './commands/serve.js';
@@ -26,12 +28,15 @@ export function buildProgram(): Command {
       process.exit(err.exitCode === 0 ? 0 : 2);
     });
 
+  registerDemo(program);
   registerProject(program);
   registerImport(program);
   registerServe(program);
   registerSql(program);
   registerUser(program);
   registerQuery(program);
+  // Before stats: `fupan experiment analyze` (stats.ts) attaches to this `experiment` command.
+  registerExperiment(program);
   registerStats(program);
   return program;
 }

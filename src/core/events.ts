@@ -11,6 +11,10 @@ export const EVENTS = {
   appLaunch: 'app_launch',
   adClick: 'ad_click',
   signUp: 'sign_up',
+  /** Video-chat app (seed 000): the anchor wall (主播墙) was shown. */
+  anchorWallView: 'anchor_wall_view',
+  /** Video-chat app: a robot call (机器人呼叫) rang. */
+  robotCall: 'robot_call',
   productView: 'product_view',
   addToCart: 'add_to_cart',
   checkoutStarted: 'checkout_started',
@@ -40,4 +44,16 @@ export const PROPS = {
   comment: 'comment',
   experiment: 'experiment',
   variant: 'variant',
+  /** Which product of the project the event comes from (the demo: video_chat / store). */
+  app: 'app',
+  city: 'city',
+  /** app_launch: time until the first screen rendered (首启时间), and whether it was the first launch. */
+  loadMs: 'load_ms',
+  firstLaunch: 'first_launch',
+  productLine: 'product_line',
+  price: 'price',
+  signUpMethod: 'method',
+  pathname: '$pathname',
+  /** $identify: the anonymous id being merged into the identified one. */
+  anonDistinctId: '$anon_distinct_id',
 } as const;
