@@ -60,7 +60,13 @@ export function propertyIsSet(name: string, scope: PropertyScope = 'event', pers
   return sql`JSONHas(${personProps}, ${p.string(name)})`;
 }
 
-/** The raw JSON value with string quotes removed, so numbers and booleans read as text too. */
+/**
+ * The JSON value as text: strings unquoted, numbers and booleans as written (`5`, `12.5`,
+ * `true`), anything else (missing, null, objects) as ''. Branching on JSONType matters:
+ * JSONExtractString already returns a number's text on current ClickHouse, so
+ * concatenating it with the raw value would read 5 as "55".
+ */
 function jsonString(json: Fragment, name: string): Fragment {
-  return sql`JSONExtractString(${json}, ${p.string(name)}) || if(JSONType(${json}, ${p.string(name)}) IN ('Int64', 'UInt64', 'Double', 'Bool'), JSONExtractRaw(${json}, ${p.string(name)}), '')`;
+  const key = p.string(name);
+  return sql`multiIf(JSONType(${json}, ${key}) = 'String', JSONExtractString(${json}, ${key}), JSONType(${json}, ${key}) IN ('Int64', 'UInt64', 'Double', 'Bool'), JSONExtractRaw(${json}, ${key}), '')`;
 }
