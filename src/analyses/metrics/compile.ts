@@ -68,7 +68,7 @@ function grouped(inner: Fragment, select: Fragment, env: AtomEnv): Fragment {
 }
 
 function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
-  const seg = segmentExpr(env.segment);
+  const seg = segmentExpr(env.segment, env.timeZone);
   const extra = s.paidChannelsOnly ? paidChannels(env) : undefined;
   const base = (from: Date) =>
     source(env, { from, to: env.to, events: [s.event], filters: s.filters as Filter[], ...(extra ? { extraWhere: sql`${eventIs(s.event)} AND ${extra}` } : { extraWhere: eventIs(s.event) }) });
@@ -105,9 +105,10 @@ function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
     case 'wau':
     case 'mau': {
       const w = s.math === 'dau' ? 1 : s.math === 'wau' ? 7 : 30;
+      if (env.segment?.byDay && w > 1) throw new FupanError('metric_unavailable', { key: s.math, what: 'per day', problem: 'trailing-window actives have no daily series' });
       const wide = base(startOfLocalDay(addDays(env.fromDate, -(w - 1)), env.timeZone));
       const days = Math.max(0, daysBetween(env.fromDate, env.toDate) + 1);
-      return sql`SELECT seg, toFloat64(sum(c)) AS num, toFloat64(${p.uint32(days)}) AS den, 0 AS x FROM (
+      return sql`SELECT seg, toFloat64(sum(c)) AS num, toFloat64(${p.uint32(env.segment?.byDay ? 1 : days)}) AS den, 0 AS x FROM (
         SELECT seg, d, uniqExact(person_id) AS c FROM (
           SELECT DISTINCT ${seg} AS seg, person_id, toDate(timestamp, ${tz}) AS day FROM ${wide}
         ) ARRAY JOIN arrayMap(k -> addDays(day, k), range(${p.uint32(w)})) AS d
@@ -124,7 +125,7 @@ function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
  * order within the window (ClickHouse windowFunnel on millisecond timestamps).
  */
 function compileFunnel(steps: { event: string; filters: Filter[] }[], windowMs: number, env: AtomEnv): Fragment {
-  const seg = segmentExpr(env.segment);
+  const seg = segmentExpr(env.segment, env.timeZone);
   const inRange = sql`timestamp < ${p.dateTime(env.to)}`;
   const conds = steps.map((st, i) => {
     const c = sql`(${eventIs(st.event)} AND ${compileFilters(st.filters)})`;
@@ -147,7 +148,7 @@ function compileFunnel(steps: { event: string; filters: Filter[] }[], windowMs: 
  * day N (cohort day + N ≤ the last complete day) count.
  */
 function compileRetention(a: Extract<Atom, { kind: 'retention' }>, env: AtomEnv): Fragment {
-  const seg = segmentExpr(env.segment);
+  const seg = segmentExpr(env.segment, env.timeZone);
   const tz = p.string(env.timeZone);
   const n = a.interval;
   const lastCohort = [env.toDate, addDays(env.asOfDate, -n)].sort()[0]!;
@@ -186,11 +187,12 @@ const SPEND_MEASURES = ['cost', 'impressions', 'clicks'] as const;
 /** Sums of the ad_spend table (one row per day, channel, campaign; latest import wins). */
 function compileChannels(measure: 'spend' | 'impressions' | 'clicks', env: AtomEnv): Fragment {
   const s = env.segment;
-  if (s && (s.type !== 'event' || !(SPEND_DIMENSIONS as readonly string[]).includes(s.property))) {
+  if (s && s.property && (s.type !== 'event' || !(SPEND_DIMENSIONS as readonly string[]).includes(s.property))) {
     throw new FupanError('metric_unavailable', { key: measure, what: `by ${s.property}`, problem: 'ad spend is recorded per channel and campaign only' });
   }
   const col = ident(measure === 'spend' ? 'cost' : measure, SPEND_MEASURES);
-  const seg = s ? sql`if(${ident(s.property, SPEND_DIMENSIONS)} = '', '$none', ${ident(s.property, SPEND_DIMENSIONS)})` : sql`''`;
+  const dim = s?.property ? sql`if(${ident(s.property, SPEND_DIMENSIONS)} = '', '$none', ${ident(s.property, SPEND_DIMENSIONS)})` : sql`''`;
+  const seg = s?.byDay ? sql`concat(toString(date), '|', ${dim})` : dim;
   return grouped(
     sql`(SELECT ${seg} AS seg, ${col} AS v FROM ad_spend FINAL WHERE project_id = ${p.string(env.projectId)} AND date >= ${p.date(env.fromDate)} AND date <= ${p.date(env.toDate)})`,
     sql`toFloat64(sum(v)) AS num, 1 AS den, 0 AS x`,
@@ -200,7 +202,7 @@ function compileChannels(measure: 'spend' | 'impressions' | 'clicks', env: AtomE
 
 /** NPS responses: promoters (9–10) in num, detractors (0–6) in x, responses in den. */
 function compileNps(a: Extract<Atom, { kind: 'nps' }>, env: AtomEnv): Fragment {
-  const seg = segmentExpr(env.segment);
+  const seg = segmentExpr(env.segment, env.timeZone);
   const src = source(env, { from: env.from, to: env.to, events: [a.event], filters: a.filters as Filter[], extraWhere: eventIs(a.event) });
   return grouped(
     sql`(SELECT ${seg} AS seg, ${propertyNumber(a.property)} AS score FROM ${src} WHERE score IS NOT NULL AND score >= 0 AND score <= 10)`,

@@ -10,9 +10,12 @@ export const NO_VALUE = '$none';
 
 /** A dimension to group by, optionally restricted to one value. */
 export interface Segment {
+  /** The dimension's property; '' with `byDay` for the day alone. */
   property: string;
   type: 'event' | 'person';
   value?: string;
+  /** Also group by local day: segment values become `YYYY-MM-DD|value` (daily series for anomalies). */
+  byDay?: boolean;
 }
 
 /** What every compiled metric query needs. */
@@ -31,10 +34,11 @@ export interface AtomEnv {
 }
 
 /** The segment expression over an events source: the property's value, or '' when not grouping. */
-export function segmentExpr(seg: Segment | undefined): Fragment {
+export function segmentExpr(seg: Segment | undefined, timeZone = 'UTC', time: Fragment = sql`timestamp`): Fragment {
   if (!seg) return sql`''`;
-  const v = propertyString(seg.property, seg.type, sql`person_properties`);
-  return sql`if(${v} = '', ${p.string(NO_VALUE)}, ${v})`;
+  const v = propertyString(seg.property || 'event', seg.type, sql`person_properties`);
+  const dim = seg.property ? sql`if(${v} = '', ${p.string(NO_VALUE)}, ${v})` : sql`''`;
+  return seg.byDay ? sql`concat(toString(toDate(${time}, ${p.string(timeZone)})), '|', ${dim})` : dim;
 }
 
 /** `WHERE`-able condition keeping one segment value (or `1`). */
