@@ -3,6 +3,7 @@ import { channels } from './channels/index.js';
 import { experiment } from './experiment/index.js';
 import { funnel } from './funnel/index.js';
 import { lifecycle } from './lifecycle/index.js';
+import { paths } from './paths/index.js';
 import { retention } from './retention/index.js';
 import { trends } from './trends/index.js';
 
@@ -18,6 +19,7 @@ export const ANALYSES: Record<string, Analysis<any, any>> = {
   trends,
   funnel,
   retention,
+  paths,
 };
 
 export function analysisKinds(): string[] {
