@@ -9,12 +9,14 @@ export class BoundedMap<K, V> extends Map<K, V> {
     super();
   }
 
-  trim(): void {
-    if (this.size <= this.max) return;
+  /** Forgets the oldest entries when over `max`; true when anything was forgotten. */
+  trim(): boolean {
+    if (this.size <= this.max) return false;
     const target = Math.floor(this.max * 0.9);
     for (const key of this.keys()) {
       if (this.size <= target) break;
       this.delete(key);
     }
+    return true;
   }
 }

@@ -50,7 +50,8 @@ const LOOKUP_CHUNK = 10_000;
  * user still merges (fupan keeps no "is identified" flag); send `reset()` in the SDK on
  * log-out so a shared device does not join two users.
  *
- * Mappings are cached in memory (bounded; misses go to the table in one query per batch).
+ * Mappings are cached in memory (bounded; misses go to the table in one query per batch;
+ * a project whose mappings fit is loaded whole on first use and then needs no lookups).
  * The cache is authoritative because one process owns the data (the serialised writer
  * of writer.ts is the only caller).
  */
@@ -61,6 +62,9 @@ export class IdentityResolver {
   private pendingOverrides = new Map<string, { project_id: string; old_person_id: string; override_person_id: string; version: number }>();
   private changes = new Map<string, PersonChange>();
   private lastVersion = 0;
+  /** Projects whose every mapping is in the cache: a miss then means a new distinct id, no lookup needed. */
+  private complete = new Set<string>();
+  private loaded = new Set<string>();
 
   constructor(
     private readonly engine: Engine,
@@ -72,6 +76,8 @@ export class IdentityResolver {
 
   /** Loads the mappings of every distinct id these events name that the cache lacks. */
   async prepare(projectId: string, events: readonly NormalizedEvent[]): Promise<void> {
+    if (!this.loaded.has(projectId)) await this.loadAll(projectId);
+    if (this.complete.has(projectId)) return;
     const missing = new Set<string>();
     const want = (id: string) => {
       if (!this.mappings.has(key(projectId, id))) missing.add(id);
@@ -86,11 +92,30 @@ export class IdentityResolver {
     for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
       const rows = await this.engine.query<{ d: string; p: string }>(
         compile(sql`SELECT distinct_id AS d, toString(argMax(person_id, version)) AS p FROM person_distinct_ids
-          WHERE project_id = ${p.string(projectId)} AND distinct_id IN ${p.strings(ids.slice(i, i + LOOKUP_CHUNK))}
+          WHERE project_id = ${p.string(projectId)}
+            AND distinct_id IN (SELECT arrayJoin(JSONExtract(${p.string(JSON.stringify(ids.slice(i, i + LOOKUP_CHUNK)))}, 'Array(String)')))
           GROUP BY distinct_id`),
       );
       for (const r of rows) this.mappings.set(key(projectId, r.d), r.p);
     }
+  }
+
+  /**
+   * On a project's first batch in this process: when its mappings fit comfortably in the
+   * cache, load them all, so later batches need no lookups at all.
+   */
+  private async loadAll(projectId: string): Promise<void> {
+    this.loaded.add(projectId);
+    const [count] = await this.engine.query<{ n: number }>(
+      compile(sql`SELECT uniqExact(distinct_id) AS n FROM person_distinct_ids WHERE project_id = ${p.string(projectId)}`),
+    );
+    if (Number(count?.n ?? 0) + this.mappings.size > this.mappings.max / 2) return;
+    const rows = await this.engine.query<{ d: string; p: string }>(
+      compile(sql`SELECT distinct_id AS d, toString(argMax(person_id, version)) AS p FROM person_distinct_ids
+        WHERE project_id = ${p.string(projectId)} GROUP BY distinct_id`),
+    );
+    for (const r of rows) this.mappings.set(key(projectId, r.d), r.p);
+    this.complete.add(projectId);
   }
 
   /** The person of each event, in order, applying links and merges as they come. */
@@ -116,17 +141,22 @@ export class IdentityResolver {
     } catch (e) {
       // Nothing of this batch is acknowledged; forget what the cache learnt from it so a
       // retry starts from what is stored.
-      for (const k of this.pendingMappings.keys()) this.mappings.delete(k);
-      this.mappings.clear();
-      this.personCache.clear();
+      this.forget();
       throw e;
     } finally {
       this.pendingMappings.clear();
       this.pendingOverrides.clear();
       this.changes.clear();
-      this.mappings.trim();
+      if (this.mappings.trim()) this.complete.clear();
       this.personCache.trim();
     }
+  }
+
+  private forget(): void {
+    this.mappings.clear();
+    this.personCache.clear();
+    this.complete.clear();
+    this.loaded.clear();
   }
 
   /** Drops everything pending (the batch failed before flush). */
@@ -134,8 +164,7 @@ export class IdentityResolver {
     this.pendingMappings.clear();
     this.pendingOverrides.clear();
     this.changes.clear();
-    this.mappings.clear();
-    this.personCache.clear();
+    this.forget();
   }
 
   private personOf(projectId: string, distinctId: string): string {
@@ -237,7 +266,8 @@ export class IdentityResolver {
       for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
         const rows = await this.engine.query<{ id: string; props: string; created: string }>(
           compile(sql`SELECT toString(id) AS id, argMax(properties, version) AS props, toString(toUnixTimestamp64Milli(min(created_at))) AS created
-            FROM persons WHERE project_id = ${p.string(projectId)} AND id IN ${p.uuids(ids.slice(i, i + LOOKUP_CHUNK))} GROUP BY id`),
+            FROM persons WHERE project_id = ${p.string(projectId)}
+              AND id IN (SELECT arrayJoin(JSONExtract(${p.string(JSON.stringify(ids.slice(i, i + LOOKUP_CHUNK)))}, 'Array(UUID)'))) GROUP BY id`),
         );
         for (const r of rows) this.personCache.set(key(projectId, r.id), { properties: safeObject(r.props), createdMs: Number(r.created) });
       }

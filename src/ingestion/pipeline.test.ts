@@ -5,6 +5,8 @@ import { eventsWithPersons } from '../analyses/shared/persons.js';
 import { compile, p, sql } from '../sql/index.js';
 import { FLAGS } from './config.js';
 import { createIngestor, type Ingestor } from './pipeline.js';
+import { SeenSince } from './dedup.js';
+import { writerFor } from './writer.js';
 
 const U = (n: number) => `0190a000-0000-7000-8000-${String(n).padStart(12, '0')}`;
 
@@ -81,8 +83,20 @@ describe('ingestion pipeline (real chDB)', () => {
     const noUuid = [{ event: 'buy', distinct_id: 'r', timestamp: '2026-03-02T00:00:01Z', properties: { revenue: 5 } }];
     expect((await ing.ingest('p4', noUuid)).accepted).toBe(1);
     expect((await ing.ingest('p4', noUuid)).duplicates).toBe(1);
+    // With the in-memory state dropped (as after a restart), the table lookup answers.
+    writerFor(s.engine).invalidate('p4');
+    expect(await ing.ingest('p4', batch)).toMatchObject({ accepted: 0, duplicates: 3 });
     const [{ n }] = await q<{ n: number }>(sql`SELECT count() AS n FROM events WHERE project_id = 'p4'`);
     expect(n).toBe(6);
+  });
+
+  it('the in-memory dedup state stays exact when its watermark moves', () => {
+    const since = new SeenSince('0190', 2);
+    for (const u of ['0191', '0192', '0193']) since.add(u);
+    // Cap exceeded: the watermark is now 0193 and older uuids go to the table.
+    expect([since.settles('0192'), since.settles('0194'), since.has('0194')]).toEqual([false, true, false]);
+    since.add('0194');
+    expect(since.has('0194')).toBe(true);
   });
 
   it('corrects clock skew from sent_at, uses offset, stamps missing times, clamps the future', async () => {

@@ -1,5 +1,5 @@
 import type { Engine } from '../storage/engine.js';
-import { findStoredUuids } from './dedup.js';
+import { findStoredUuids, loadWatermark, type SeenSince } from './dedup.js';
 import { IdentityResolver } from './identity.js';
 import type { NormalizedEvent } from './normalize.js';
 
@@ -21,6 +21,8 @@ export interface WriterStats {
   groups: number;
   events: number;
   dedupMs: number;
+  /** Uuids checked against the table (the rest were settled in memory, see dedup.ts). */
+  dedupLookups: number;
   identityMs: number;
   insertMs: number;
 }
@@ -35,10 +37,12 @@ export interface WriterStats {
  * anything in the group fails, every caller in it is rejected and nothing is acknowledged.
  */
 export class SerialWriter {
-  readonly stats: WriterStats = { groups: 0, events: 0, dedupMs: 0, identityMs: 0, insertMs: 0 };
+  readonly stats: WriterStats = { groups: 0, events: 0, dedupMs: 0, dedupLookups: 0, identityMs: 0, insertMs: 0 };
   private queue: Job[] = [];
   private busy = false;
   private readonly identity: IdentityResolver;
+  /** Per project, when this process owns the event store (chDB): see dedup.ts. */
+  private readonly seen = new Map<string, SeenSince>();
 
   constructor(
     private readonly engine: Engine,
@@ -80,6 +84,9 @@ export class SerialWriter {
             jobs.forEach((job, i) => job.resolve(results[i]!));
           } catch (e) {
             this.identity.discard();
+            // The insert may have landed even though it reported failure: from now on
+            // check everything against the table again.
+            this.seen.delete(projectId);
             for (const job of jobs) job.reject(e);
           }
         }
@@ -91,16 +98,22 @@ export class SerialWriter {
 
   private async writeGroup(projectId: string, jobs: Job[]): Promise<WriteResult[]> {
     let t = performance.now();
-    const all: string[] = [];
-    for (const job of jobs) for (const e of job.events) all.push(e.uuid);
-    const stored = await findStoredUuids(this.engine, projectId, all);
+    let since = this.seen.get(projectId);
+    if (!since && this.engine.kind === 'chdb') {
+      since = await loadWatermark(this.engine, projectId);
+      this.seen.set(projectId, since);
+    }
+    const check: string[] = [];
+    for (const job of jobs) for (const e of job.events) if (!since || !since.settles(e.uuid)) check.push(e.uuid);
+    this.stats.dedupLookups += check.length;
+    const stored = check.length ? await findStoredUuids(this.engine, projectId, check) : new Set<string>();
     const seen = new Set<string>();
     const keep: NormalizedEvent[] = [];
     const results: WriteResult[] = jobs.map((job) => {
       const duplicates: number[] = [];
       let written = 0;
       for (const e of job.events) {
-        if (stored.has(e.uuid) || seen.has(e.uuid)) {
+        if (stored.has(e.uuid) || seen.has(e.uuid) || since?.has(e.uuid)) {
           duplicates.push(e.index);
           continue;
         }
@@ -126,10 +139,20 @@ export class SerialWriter {
     const payload = Buffer.from(lines.join('\n'));
     if (this.engine.insertJsonLines) await this.engine.insertJsonLines('events', payload);
     else await this.engine.insert('events', lines.map((l) => JSON.parse(l) as Record<string, unknown>));
+    if (since) for (const e of keep) since.add(e.uuid);
     this.stats.insertMs += performance.now() - t2;
     this.stats.groups++;
     this.stats.events += keep.length;
     return results;
+  }
+
+  /**
+   * Call after writing events to a project by any other way than this writer (the
+   * in-memory dedup state assumes this writer is the only one).
+   */
+  invalidate(projectId?: string): void {
+    if (projectId === undefined) this.seen.clear();
+    else this.seen.delete(projectId);
   }
 }
 

@@ -180,8 +180,12 @@ export type Prepared =
 export function makePreparer(kind: ImportKind, projectId: string, o: SchemaOptions): (row: MappedRow) => Prepared {
   const schema =
     kind === 'events' ? eventsSchema(o) : kind === 'spend' ? spendSchema(o) : kind === 'orders' ? ordersSchema(o) : surveysSchema(o);
+  const names = Object.keys(schema.shape);
   return (row) => {
-    const r = schema.safeParse(row.fields);
+    // Every field present (blank ones as undefined), so absent columns read as empty cells.
+    const input: Record<string, unknown> = {};
+    for (const name of names) input[name] = row.fields[name];
+    const r = schema.safeParse(input);
     if (!r.success) {
       const issue = r.error.issues[0]!;
       const field = String(issue.path[0] ?? '');

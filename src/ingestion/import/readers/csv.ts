@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { type CsvError, parse } from 'csv-parse';
+import { type CsvError, type Options, parse } from 'csv-parse';
 import { FupanError } from '../../../core/errors/index.js';
 import type { ReaderOptions, SourceRow, TableReader } from '../types.js';
 import { openText } from './text.js';
@@ -38,7 +38,7 @@ export function uniqueHeaders(raw: readonly unknown[]): string[] {
 }
 
 interface Skip {
-  records: number;
+  row: number;
   message: string;
 }
 
@@ -52,25 +52,28 @@ export async function openCsv(file: string, options: ReaderOptions = {}): Promis
   const firstLine = text.head.split(/\r?\n/, 1)[0] ?? '';
   const delimiter = options.delimiter ?? (extname(file).toLowerCase() === '.tsv' ? '\t' : sniffDelimiter(firstLine));
   const { stream, raw } = text.open();
+  // Records and skips are numbered as the parser meets them (both callbacks run in file
+  // order); records then wait in the stream's buffer, so skips queue until their turn.
   const skips: Skip[] = [];
+  let seen = 0;
   const parser = parse({
     delimiter,
-    info: true,
     bom: true,
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
     on_skip: (err: CsvError | undefined) => {
-      skips.push({ records: Number(err?.records ?? 0), message: err?.message ?? 'unreadable record' });
+      skips.push({ row: ++seen, message: err?.message ?? 'unreadable record' });
       return undefined;
     },
-  });
+    on_record: (record: string[]) => ({ record, row: ++seen }),
+  } as Options);
   stream.pipe(parser);
   stream.on('error', (e) => parser.destroy(e));
-  const it = (parser as AsyncIterable<{ record: string[]; info: { records: number } }>)[Symbol.asyncIterator]();
+  const it = (parser as AsyncIterable<{ record: string[]; row: number }>)[Symbol.asyncIterator]();
 
-  let first: IteratorResult<{ record: string[]; info: { records: number } }>;
+  let first: IteratorResult<{ record: string[]; row: number }>;
   try {
     first = await it.next();
   } catch (e) {
@@ -82,23 +85,20 @@ export async function openCsv(file: string, options: ReaderOptions = {}): Promis
     throw new FupanError('import_file_unreadable', { file, problem: 'the file is empty (no header row)' });
   }
   const columns = uniqueHeaders(first.value.record);
-  let skipped = 0;
 
   async function* rows(): AsyncGenerator<SourceRow> {
     const drainSkips = function* (before: number): Generator<SourceRow> {
-      while (skips.length && skips[0]!.records < before) {
+      while (skips.length && skips[0]!.row < before) {
         const s = skips.shift()!;
-        yield { row: s.records + skipped + 1, values: {}, error: s.message };
-        skipped++;
+        yield { row: s.row, values: {}, error: s.message };
       }
     };
     try {
       for (;;) {
         const next = await it.next();
         if (next.done) break;
-        const { record, info } = next.value;
-        yield* drainSkips(info.records);
-        const row = info.records + skipped;
+        const { record, row } = next.value;
+        yield* drainSkips(row);
         if (record.length > columns.length && record.slice(columns.length).some((c) => c.trim() !== '')) {
           yield { row, values: {}, error: `the row has ${record.length} cells but the header has ${columns.length}` };
           continue;

@@ -75,22 +75,29 @@ export async function openText(file: string, encodingOption = 'auto'): Promise<T
     head,
     open() {
       const raw = createReadStream(file, { start: bom, highWaterMark: 256 * 1024 });
-      const decoder = new TextDecoder(encoding);
-      const decode = new Transform({
-        readableObjectMode: false,
-        decodeStrings: false,
-        transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback) {
-          cb(null, decoder.decode(chunk, { stream: true }));
-        },
-        flush(cb: TransformCallback) {
-          cb(null, decoder.decode());
-        },
-      });
-      raw.on('error', (e) => decode.destroy(e));
-      decode.setEncoding('utf8');
-      const stream = raw.pipe(decode) as unknown as NodeJS.ReadableStream & { bytesRead(): number };
-      stream.bytesRead = () => raw.bytesRead + bom;
-      return { stream, raw };
+      let stream: NodeJS.ReadableStream;
+      if (encoding === 'gb18030') {
+        const decoder = new TextDecoder(encoding);
+        const decode = new Transform({
+          decodeStrings: false,
+          transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback) {
+            cb(null, decoder.decode(chunk, { stream: true }));
+          },
+          flush(cb: TransformCallback) {
+            cb(null, decoder.decode());
+          },
+        });
+        decode.setEncoding('utf8');
+        raw.on('error', (e) => decode.destroy(e));
+        stream = raw.pipe(decode);
+      } else {
+        // Node's own decoder handles UTF-8 and UTF-16LE, including characters split across chunks.
+        raw.setEncoding(encoding === 'utf-8' ? 'utf8' : 'utf16le');
+        stream = raw;
+      }
+      const out = stream as NodeJS.ReadableStream & { bytesRead(): number };
+      out.bytesRead = () => raw.bytesRead + bom;
+      return { stream: out, raw };
     },
   };
 }
