@@ -1,0 +1,33 @@
+import type { Engine } from '../../storage/engine.js';
+import type { MetaStore } from '../../storage/metadata/store.js';
+import type { AnalysisContext } from '../../analyses/shared/context.js';
+import type { Period } from '../../analyses/shared/period.js';
+
+/** What building a report needs: the stores, "now", and the project's analysis context. */
+export interface BuildContext {
+  engine: Engine;
+  meta: MetaStore;
+  now: Date;
+  signal?: AbortSignal;
+  analysis: AnalysisContext;
+  projectName: string;
+  period: Period;
+  previous: Period;
+  lastYear: Period;
+  /** Per-project report settings (projects.settings.report). */
+  settings: ReportSettings;
+}
+
+export interface ReportSettings {
+  /** Metric keys shown in the results table; the first four are the headline. */
+  metrics?: string[];
+  /** The main funnel's steps (event names) and window in days. */
+  funnel?: { steps: string[]; windowDays?: number; title?: string };
+  retention?: { startEvent: string; returnEvent: string };
+  /** Event counted as a conversion in the channel table. */
+  conversionEvent?: string;
+  /** Properties the findings explain changes across, besides the built-in dimensions. */
+  dimensions?: string[];
+}
+
+export const DEFAULT_METRICS = ['new_persons', 'active_persons', 'paying_conversion', 'gmv', 'dau', 'orders', 'aov', 'arpu', 'spend', 'roas', 'cac', 'nps'];
