@@ -1,3 +1,4 @@
+import { nps } from './nps/index.js';
 import type { Analysis } from './shared/context.js';
 import { channels } from './channels/index.js';
 import { experiment } from './experiment/index.js';
@@ -13,6 +14,7 @@ import { trends } from './trends/index.js';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const ANALYSES: Record<string, Analysis<any, any>> = {
+  nps,
   experiment,
   channels,
   lifecycle,

@@ -5,6 +5,7 @@ import type { PrincipalResolver } from './auth.js';
 import { errorHandler } from './errors.js';
 import { authRoutes } from './routes/auth.js';
 import { captureRoutes } from './routes/capture.js';
+import { experimentRoutes } from './routes/experiments.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
 import { memberRoutes } from './routes/members.js';
@@ -57,6 +58,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await keyRoutes(app, ctx);
   await queryRoutes(app, ctx);
   await statsRoutes(app, ctx);
+  await experimentRoutes(app, ctx);
   // Last: the web app's static files and the SPA fallback (a not-found handler).
   await webRoutes(app, options.webDist);
   return app;
