@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compile, sql } from '../../sql/index.js';
 import { bucketKey, listBuckets } from './buckets.js';
 import { fromDates } from './date-range.js';
+import { timeZoneSchema } from './time-zone.js';
 
 const sh = { timeZone: 'Asia/Shanghai', weekStart: 'monday' as const };
 
@@ -27,6 +28,11 @@ describe('buckets', () => {
 
   it('limits hourly ranges', () => {
     expect(() => listBuckets(fromDates('2025-01-01', '2025-12-31', 'UTC'), 'hour', sh)).toThrow(expect.objectContaining({ code: 'too_expensive' }));
+  });
+
+  it('the time zone schema accepts IANA names only', () => {
+    expect(timeZoneSchema.safeParse('Asia/Shanghai').success).toBe(true);
+    expect(timeZoneSchema.safeParse("UTC'); DROP TABLE events; --").success).toBe(false);
   });
 
   it('the time zone is a parameter', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { comparisonRange, resolveRange } from './date-range.js';
 
-const sh = { timeZone: 'Asia/Shanghai', weekStart: 'monday' as const, now: new Date('2025-07-08T04:00:00Z') }; // Tuesday 12:00 in Shanghai
+const sh: { timeZone: string; weekStart: 'monday' | 'sunday'; now: Date } = { timeZone: 'Asia/Shanghai', weekStart: 'monday', now: new Date('2025-07-08T04:00:00Z') }; // Tuesday 12:00 in Shanghai
 const dates = (spec: Parameters<typeof resolveRange>[0], ctx = sh) => {
   const r = resolveRange(spec, ctx);
   return [r.fromDate, r.toDate, r.days];
