@@ -7,7 +7,9 @@ import { authRoutes } from './routes/auth.js';
 import { captureRoutes } from './routes/capture.js';
 import { experimentRoutes } from './routes/experiments.js';
 import { healthRoutes } from './routes/health.js';
+import { insightRoutes } from './routes/insights.js';
 import { keyRoutes } from './routes/keys.js';
+import { schemaRoutes } from './routes/schema.js';
 import { memberRoutes } from './routes/members.js';
 import { projectRoutes } from './routes/projects.js';
 import { statsRoutes } from './routes/stats.js';
@@ -56,6 +58,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await projectRoutes(app, ctx);
   await memberRoutes(app, ctx);
   await keyRoutes(app, ctx);
+  await schemaRoutes(app, ctx);
+  await insightRoutes(app, ctx);
   await queryRoutes(app, ctx);
   await statsRoutes(app, ctx);
   await experimentRoutes(app, ctx);

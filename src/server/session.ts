@@ -58,6 +58,9 @@ function sameToken(a: string, b: string): boolean {
  */
 export function sessionResolver(ctx: AppContext): PrincipalResolver {
   return async (req) => {
+    // Sessions are for the web app's API; capture endpoints authenticate by API key, so a
+    // page on this origin running the SDK is not refused for lacking a CSRF token.
+    if (!req.url.startsWith('/api/')) return undefined;
     const id = readCookie(req, SESSION_COOKIE);
     if (!id) return undefined;
     const found = await lookupSession(ctx, id);

@@ -25,6 +25,8 @@ export async function webRoutes(app: FastifyInstance, dist: string | false = DEF
       root: dist,
       wildcard: false,
       index: false,
+      // /sdk.js has its own route below (CORS and cache headers for third-party pages).
+      globIgnore: ['sdk.js'],
       setHeaders(reply, path) {
         reply.header('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       },

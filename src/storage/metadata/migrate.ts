@@ -4,6 +4,7 @@ import { migration as m0100 } from './migrations/0100_auth.js';
 import { migration as m0200 } from './migrations/0200_metrics_goals.js';
 import { migration as m0210 } from './migrations/0210_reports.js';
 import { migration as m0300 } from './migrations/0300_experiments.js';
+import { migration as m0400 } from './migrations/0400_dashboards.js';
 
 /** A metadata migration: PostgreSQL statements applied once, inside a transaction. */
 export interface MetaMigration {
@@ -12,7 +13,7 @@ export interface MetaMigration {
   sql: string;
 }
 
-export const META_MIGRATIONS: MetaMigration[] = [m0001, m0100, m0200, m0210, m0300];
+export const META_MIGRATIONS: MetaMigration[] = [m0001, m0100, m0200, m0210, m0300, m0400];
 
 /**
  * Applies the migrations not yet in `schema_migrations`, each in its own transaction

@@ -1,0 +1,148 @@
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWebBuild, HAVE_CHROMIUM, launch, sampleEvents, SHOTS, SKIP_MESSAGE, startServer, type E2eServer } from './helpers.js';
+
+if (!HAVE_CHROMIUM) console.warn(SKIP_MESSAGE);
+
+/**
+ * The web app in headless Chromium against a real server with a fresh data directory:
+ * first-run owner setup, sign-in, the dashboard with data, a funnel built and saved to the
+ * dashboard, the language switch, screenshots of the main pages in both languages.
+ */
+describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
+  let server: E2eServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const go = async (path: string) => {
+    await page.goto(server.url + path);
+    await page.waitForLoadState('networkidle');
+  };
+  /** Opens an antd Select by its aria-label and picks the option whose text starts with `text`. */
+  const pick = async (label: string, text: string) => {
+    await page.getByLabel(label, { exact: true }).click();
+    await page.keyboard.type(text);
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+  };
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    server = await startServer();
+    browser = await launch();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    page = await context.newPage();
+    page.on('console', (m) => {
+      // 401 from /api/me before sign-in is expected; anything else is a bug.
+      if (m.type() === 'error' && !/401|Failed to load resource/.test(m.text())) errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('creates the owner on first run and lands on the project page', async () => {
+    await go('/');
+    await expect(page.getByText('Welcome to fupan')).toBeTruthy();
+    await page.getByText('Create the owner account').waitFor();
+    await shot('setup-en');
+    await page.getByLabel('Your name').fill('Lin');
+    await page.getByLabel('Email').fill('lin@example.com');
+    await page.getByLabel('Password').fill('owner-pass-1');
+    await page.getByRole('button', { name: 'Create owner account' }).click();
+    await page.getByText('No project yet').waitFor();
+    await shot('no-project-en');
+    await page.getByLabel('Project name').fill('Shop');
+    await page.getByLabel('Project id (optional)').fill('shop');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.waitForURL('**/p/shop/dashboard');
+  });
+
+  it('sends events with an ingest key, then shows them on the dashboard', async () => {
+    const csrf = (await context.cookies()).find((c) => c.name === 'fupan_csrf')!.value;
+    const key = await page.request.post(`${server.url}/api/projects/shop/keys`, { data: { kind: 'ingest', label: 'e2e' }, headers: { 'x-csrf-token': csrf } });
+    expect(key.status()).toBe(201);
+    const res = await page.request.post(`${server.url}/batch`, { data: { api_key: (await key.json()).key, batch: sampleEvents(), sent_at: new Date().toISOString() } });
+    expect(res.status()).toBe(200);
+    await go('/p/shop/dashboard');
+    await page.getByText('Key metrics').waitFor();
+    await page.waitForSelector('[data-testid="metric-card"], .ant-alert, .ant-result', { timeout: 30_000 });
+    await shot('dashboard-en');
+  });
+
+  it('signs out and back in', async () => {
+    await page.getByTestId('user-menu').click();
+    await page.getByText('Sign out').click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email').fill('lin@example.com');
+    await page.getByLabel('Password').fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('The email or password is wrong').waitFor();
+    await shot('signin-error-en');
+    await page.getByLabel('Password').fill('owner-pass-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Key metrics').waitFor();
+  });
+
+  it('builds a funnel and saves it to the dashboard', async () => {
+    await go('/p/shop/funnels');
+    await pick('Step 1', '$pageview');
+    await pick('Step 2', 'sign_up');
+    await page.getByTestId('run-funnel').click();
+    await page.waitForSelector('canvas, .ant-alert, .ant-result', { timeout: 60_000 });
+    await shot('funnel-en');
+    if (await page.getByTestId('save-insight').count()) {
+      await page.getByTestId('save-insight').click();
+      await page.getByLabel('Insight name').fill('Visit → sign-up');
+      await page.locator('.ant-modal-footer').getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Saved').waitFor();
+      await go('/p/shop/dashboard');
+      await page.getByTestId('insight-card').first().waitFor();
+      await expect(page.getByText('Visit → sign-up').count()).resolves.toBeGreaterThan(0);
+    }
+  });
+
+  it('shows the other pages in English', async () => {
+    for (const p of ['trends', 'retention', 'goals', 'metrics', 'reports', 'keys', 'members', 'settings']) {
+      await go(`/p/shop/${p}`);
+      await shot(`${p}-en`);
+    }
+  });
+
+  it('switches to Chinese and keeps the choice', async () => {
+    await go('/p/shop/dashboard');
+    await page.getByTestId('lang-switch').first().click();
+    await page.locator('.ant-select-item-option', { hasText: '中文' }).click();
+    await page.getByText('核心指标').waitFor();
+    await page.waitForLoadState('networkidle');
+    await shot('dashboard-zh');
+    await go('/p/shop/funnels');
+    await page.getByText('转化窗口').waitFor();
+    for (const p of ['funnels', 'trends', 'reports', 'keys', 'settings', 'goals']) {
+      await go(`/p/shop/${p}`);
+      await shot(`${p}-zh`);
+    }
+    // The preference is stored on the account: a fresh browser signs in in Chinese.
+    const me = await (await page.request.get(`${server.url}/api/me`)).json();
+    expect(me.user.lang).toBe('zh-CN');
+  });
+
+  it('is usable at phone width', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await go('/p/shop/dashboard');
+    await page.getByText('核心指标').waitFor();
+    await shot('dashboard-zh-phone');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+  });
+
+  it('had no console errors', () => {
+    expect(errors).toEqual([]);
+  });
+});

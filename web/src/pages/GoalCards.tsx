@@ -1,0 +1,78 @@
+import { Card, Col, Progress, Row, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { get } from '../api.js';
+import { EmptyState, ErrorState, Loading } from '../components/States.js';
+import { useLoad } from '../components/useLoad.js';
+import { fmtNumber, fmtPercent } from '../format.js';
+import { useI18n } from '../i18n/index.js';
+import { Link } from '../router.js';
+import { useProject } from '../session.js';
+
+export type PeriodKind = 'week' | 'month' | 'quarter' | 'custom';
+
+/** The period as the goals and reports APIs name it: 2025-W28, 2025-07, 2025-Q3, 2025-07-01..2025-07-20. */
+export function periodLabel(kind: PeriodKind, custom: { from: string; to: string }, now = dayjs()): string {
+  if (kind === 'custom') return `${custom.from}..${custom.to}`;
+  if (kind === 'month') return now.format('YYYY-MM');
+  if (kind === 'quarter') return `${now.year()}-Q${Math.floor(now.month() / 3) + 1}`;
+  // ISO week: the Thursday of this week decides the year.
+  const d = new Date(Date.UTC(now.year(), now.month(), now.date()));
+  const day = d.getUTCDay() || 7;
+  d.setUTCDate(d.getUTCDate() + 4 - day);
+  const yearStart = new Date(Date.UTC(d.getUTCFullYear(), 0, 1));
+  const week = Math.ceil(((d.getTime() - yearStart.getTime()) / 86400000 + 1) / 7);
+  return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+export interface GoalStatusRow {
+  id: string;
+  metricName: string;
+  metricKey: string;
+  target: number;
+  actual: number | null;
+  attainment: number | null;
+  timeProgress: number | null;
+  status: 'achieved' | 'on_track' | 'at_risk' | 'behind';
+  statusRule?: string;
+  format?: string;
+}
+
+const COLORS = { achieved: 'green', on_track: 'blue', at_risk: 'orange', behind: 'red' } as const;
+
+export function fmtValue(v: number | null, format: string | undefined, lang: 'zh-CN' | 'en-US'): string {
+  return format === 'percent' || format === 'ratio' ? fmtPercent(v, lang) : fmtNumber(v, lang, 2);
+}
+
+export function GoalCards({ period }: { period: string }) {
+  const { t, lang } = useI18n();
+  const { project } = useProject();
+  const goals = useLoad((signal) => get<{ goals: GoalStatusRow[] }>(`/api/projects/${project.id}/goals/status?period=${encodeURIComponent(period)}`, { signal }), [project.id, period]);
+  if (goals.loading) return <Loading />;
+  if (goals.error) return <ErrorState error={goals.error} onRetry={goals.reload} api="GET /api/projects/:id/goals/status" />;
+  const rows = goals.data?.goals ?? [];
+  if (!rows.length) return <Card size="small"><EmptyState text={t('dash.goals.empty')} action={<Link to={`/p/${project.id}/goals`}>{t('goals.add')}</Link>} /></Card>;
+  return (
+    <Row gutter={[16, 16]}>
+      {rows.map((g) => (
+        <Col xs={24} sm={12} lg={6} key={g.id}>
+          <Card size="small" data-testid="goal-card">
+            <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
+              <Typography.Text strong ellipsis>{g.metricName}</Typography.Text>
+              <Tag color={COLORS[g.status]} title={g.statusRule}>{t(`goal.${g.status}`)}</Tag>
+            </div>
+            <div style={{ fontSize: 22, fontWeight: 600, margin: '4px 0' }}>{fmtValue(g.actual, g.format, lang)}</div>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('dash.target')} {fmtValue(g.target, g.format, lang)}</Typography.Text>
+            <div style={{ fontSize: 12, marginTop: 6 }}>{t('dash.attainment')}</div>
+            <Progress percent={Math.round((g.attainment ?? 0) * 100)} size="small" status={g.status === 'behind' ? 'exception' : undefined} />
+            {g.timeProgress !== null && (
+              <>
+                <div style={{ fontSize: 12 }}>{t('dash.timeElapsed')}</div>
+                <Progress percent={Math.round(g.timeProgress * 100)} size="small" strokeColor="#bbb" />
+              </>
+            )}
+          </Card>
+        </Col>
+      ))}
+    </Row>
+  );
+}
