@@ -4,6 +4,8 @@ import { registerImport } from './commands/import.js';
 import { registerDemo } from './commands/demo.js';
 import { registerProject } from './commands/project.js';
 import { registerQuery } from './commands/query.js';
+import { registerMetrics } from './commands/metrics.js';
+import { registerGoal } from './commands/goal.js';
 import { registerServe } from './commands/serve.js';
 import { registerSql } from './commands/sql.js';
 import { registerStats } from './commands/stats.js';
@@ -35,6 +37,8 @@ export function buildProgram(): Command {
   registerSql(program);
   registerUser(program);
   registerQuery(program);
+  registerMetrics(program);
+  registerGoal(program);
   // Before stats: `fupan experiment analyze` (stats.ts) attaches to this `experiment` command.
   registerExperiment(program);
   registerStats(program);

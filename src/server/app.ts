@@ -16,6 +16,8 @@ import { statsRoutes } from './routes/stats.js';
 import { sessionResolver } from './session.js';
 import { webRoutes } from './web.js';
 import { queryRoutes } from './routes/query.js';
+import { metricRoutes } from './routes/metrics.js';
+import { goalRoutes } from './routes/goals.js';
 
 export interface ServerOptions {
   /** Token of the local operator (CLI through the server); kept in the lock file. */
@@ -61,6 +63,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await schemaRoutes(app, ctx);
   await insightRoutes(app, ctx);
   await queryRoutes(app, ctx);
+  await metricRoutes(app, ctx);
+  await goalRoutes(app, ctx);
   await statsRoutes(app, ctx);
   await experimentRoutes(app, ctx);
   // Last: the web app's static files and the SPA fallback (a not-found handler).
