@@ -68,9 +68,13 @@ export interface DecideContext {
   /** Planned sample size reached, or the end date has passed. */
   complete: boolean;
   progress: number | null;
+  difference: 'relative' | 'absolute';
 }
 
 const pct = (x: number | null) => (x === null ? '?' : `${(x * 100).toFixed(1)}%`);
+/** A lift as text: a percentage for relative lifts, the number (signed) for absolute ones. */
+const liftText = (x: number | null, c: DecideContext) =>
+  x === null ? '?' : c.difference === 'relative' ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%` : `${x >= 0 ? '+' : ''}${Number(x.toPrecision(3))}`;
 
 /** The decision for one non-control variant (see the rules above). */
 export function decideArm(arm: ArmEvidence, c: DecideContext): DecisionResult {
@@ -87,18 +91,18 @@ export function decideArm(arm: ArmEvidence, c: DecideContext): DecisionResult {
   }
   const lost = arm.goals.find((g) => g.verdict === 'worse');
   if (lost) {
-    return at('stop', 'goal_loss', `Stop: goal metric “${lost.name}” is significantly worse in ${v} (lift ${pct(lost.lift)}); do not ship.`,
-      `停止：目标指标「${lost.name}」在 ${v} 中显著变差（提升 ${pct(lost.lift)}），不要上线。`);
+    return at('stop', 'goal_loss', `Stop: goal metric “${lost.name}” is significantly worse in ${v} (lift ${liftText(lost.lift, c)}); do not ship.`,
+      `停止：目标指标「${lost.name}」在 ${v} 中显著变差（变化 ${liftText(lost.lift, c)}），不要上线。`);
   }
   const won = arm.goals.find((g) => g.verdict === 'better');
   if (won && c.method === 'frequentist' && !c.complete) {
     return at('keep_running', 'fixed_horizon',
-      `Keep running: “${won.name}” looks significant (lift ${pct(won.lift)}), but a fixed-horizon test may only be read at the planned sample size or the end date (now ${pct(c.progress)} of plan); stopping early inflates false positives.`,
-      `继续运行：「${won.name}」看起来显著（提升 ${pct(won.lift)}），但固定样本量检验只能在达到计划样本量或结束日期后解读（当前进度 ${pct(c.progress)}），提前停止会抬高误报率。`);
+      `Keep running: “${won.name}” looks significant (lift ${liftText(won.lift, c)}), but a fixed-horizon test may only be read at the planned sample size or the end date (now ${pct(c.progress)} of plan); stopping early inflates false positives.`,
+      `继续运行：「${won.name}」看起来显著（提升 ${liftText(won.lift, c)}），但固定样本量检验只能在达到计划样本量或结束日期后解读（当前进度 ${pct(c.progress)}），提前停止会抬高误报率。`);
   }
   if (won) {
-    return at('ship', 'goal_win', `Ship ${v}: goal metric “${won.name}” is significantly better (lift ${pct(won.lift)}) and no guardrail or goal got worse.`,
-      `上线 ${v}：目标指标「${won.name}」显著提升（${pct(won.lift)}），且没有护栏或目标指标变差。`);
+    return at('ship', 'goal_win', `Ship ${v}: goal metric “${won.name}” is significantly better (lift ${liftText(won.lift, c)}) and no guardrail or goal got worse.`,
+      `上线 ${v}：目标指标「${won.name}」显著提升（${liftText(won.lift, c)}），且没有护栏或目标指标变差。`);
   }
   const missing = arm.goals.find((g) => g.verdict === 'unknown');
   if (missing) {

@@ -154,7 +154,7 @@ export async function runExperiment(def: ExperimentDefinition, ctx: AnalysisCont
       });
     return { variant: v.key, goals: pick('goal'), guardrails: pick('guardrail') };
   });
-  const decisions = evidence.map((a) => decideArm(a, { method: def.method, srmPValue: srmP, complete, progress: share }));
+  const decisions = evidence.map((a) => decideArm(a, { method: def.method, srmPValue: srmP, complete, progress: share, difference: def.difference }));
 
   const notes: Bilingual[] = [];
   if (count(MULTIPLE) > 0) {
