@@ -51,7 +51,7 @@ export async function openCsv(file: string, options: ReaderOptions = {}): Promis
   const text = await openText(file, options.encoding);
   const firstLine = text.head.split(/\r?\n/, 1)[0] ?? '';
   const delimiter = options.delimiter ?? (extname(file).toLowerCase() === '.tsv' ? '\t' : sniffDelimiter(firstLine));
-  const { stream, raw } = text.open();
+  const { stream, raw, bytesRead } = text.open();
   // Records and skips are numbered as the parser meets them (both callbacks run in file
   // order); records then wait in the stream's buffer, so skips queue until their turn.
   const skips: Skip[] = [];
@@ -68,7 +68,7 @@ export async function openCsv(file: string, options: ReaderOptions = {}): Promis
       return undefined;
     },
     on_record: (record: string[]) => ({ record, row: ++seen }),
-  } as Options);
+  } as unknown as Options);
   stream.pipe(parser);
   stream.on('error', (e) => parser.destroy(e));
   const it = (parser as AsyncIterable<{ record: string[]; row: number }>)[Symbol.asyncIterator]();
@@ -117,7 +117,7 @@ export async function openCsv(file: string, options: ReaderOptions = {}): Promis
     format: 'csv',
     columns,
     rows: rows(),
-    progress: () => ({ done: stream.bytesRead(), total: text.size, unit: 'bytes' }),
+    progress: () => ({ done: bytesRead(), total: text.size, unit: 'bytes' }),
     close: async () => {
       raw.destroy();
     },

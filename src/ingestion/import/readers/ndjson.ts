@@ -40,7 +40,7 @@ function parseLine(text: string): { value?: Record<string, unknown>; error?: str
  */
 export async function openNdjson(file: string, options: ReaderOptions = {}): Promise<TableReader> {
   const text = await openText(file, options.encoding);
-  const { stream, raw } = text.open();
+  const { stream, raw, bytesRead } = text.open();
   const it = lines(stream as AsyncIterable<string>)[Symbol.asyncIterator]();
   const buffered: { line: number; text: string }[] = [];
   const keys = new Set<string>();
@@ -94,7 +94,7 @@ export async function openNdjson(file: string, options: ReaderOptions = {}): Pro
     format: 'ndjson',
     columns: [...keys],
     rows: rows(),
-    progress: () => ({ done: stream.bytesRead(), total: text.size, unit: 'bytes' }),
+    progress: () => ({ done: bytesRead(), total: text.size, unit: 'bytes' }),
     close: async () => {
       raw.destroy();
     },

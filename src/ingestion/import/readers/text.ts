@@ -11,8 +11,8 @@ export interface TextSource {
   encoding: TextEncoding;
   /** The first bytes decoded (for header sniffing); never more than 64 KiB. */
   head: string;
-  /** A fresh stream of decoded text chunks, BOM removed; `bytesRead` tracks progress. */
-  open(): { stream: NodeJS.ReadableStream & { bytesRead(): number }; raw: ReadStream };
+  /** A fresh stream of decoded text chunks, BOM removed; `bytesRead()` tracks progress. */
+  open(): { stream: NodeJS.ReadableStream; raw: ReadStream; bytesRead(): number };
 }
 
 const HEAD_BYTES = 64 * 1024;
@@ -95,9 +95,7 @@ export async function openText(file: string, encodingOption = 'auto'): Promise<T
         raw.setEncoding(encoding === 'utf-8' ? 'utf8' : 'utf16le');
         stream = raw;
       }
-      const out = stream as NodeJS.ReadableStream & { bytesRead(): number };
-      out.bytesRead = () => raw.bytesRead + bom;
-      return { stream: out, raw };
+      return { stream, raw, bytesRead: () => raw.bytesRead + bom };
     },
   };
 }
