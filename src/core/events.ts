@@ -18,8 +18,11 @@ export const EVENTS = {
   productView: 'product_view',
   addToCart: 'add_to_cart',
   checkoutStarted: 'checkout_started',
+  /** An order was paid: `order_id`, `revenue` (≥ 0, what the customer paid), `currency`. `fupan import orders` writes it. */
   orderPaid: 'order_paid',
+  /** Money went back for an order: `order_id`, `refund_amount` (≥ 0), `currency`; several partial refunds may follow one order. */
   orderRefunded: 'order_refunded',
+  /** One answer to a survey: `survey` (name, e.g. `nps`), `score` (integer 0–10), optional `comment`. `fupan import surveys` writes it. */
   surveyResponse: 'survey_response',
   experimentExposure: 'experiment_exposure',
 } as const;
