@@ -82,7 +82,9 @@ export function makePlan(options: DemoOptions = {}): DemoPlan {
   const firstAcq = -SCALE.warmupDays;
   const persons = Math.max(100, Math.round(targetEvents / SCALE.eventsPerPerson));
   const cohortEnds = allocate(persons, cohortWeights(seed, firstDay, firstAcq, days));
-  const chunkPersons = options.chunkPersons ?? Math.max(2000, Math.min(40_000, Math.ceil(persons / 8)));
+  // Each chunk costs ~0.7 s of query analysis, so chunks are large: four at the default
+  // size (a progress bar with some steps), 50 000 persons (~2 M events) at most.
+  const chunkPersons = options.chunkPersons ?? Math.max(2000, Math.min(50_000, Math.ceil(persons / 4)));
   const chunks: Chunk[] = [];
   for (let lo = 0; lo < persons; lo += chunkPersons) chunks.push({ lo, count: Math.min(chunkPersons, persons - lo) });
   return {

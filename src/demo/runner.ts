@@ -30,6 +30,8 @@ export interface GenerateResult {
 
 /** Insert settings: parallel insert streams, and large blocks so a chunk makes few parts. */
 const INSERT_SETTINGS = {
+  // the event generator writes the materialised columns itself (see insertEvents)
+  insert_allow_materialized_columns: 1,
   max_insert_threads: 2,
   min_insert_block_size_rows: 1_048_576,
   min_insert_block_size_bytes: 268_435_456,
