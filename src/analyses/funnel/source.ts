@@ -3,7 +3,7 @@ import { breakdownValue, capToTop } from '../shared/breakdown.js';
 import type { ResolvedRange } from '../shared/date-range.js';
 import { compileFilters } from '../shared/filters.js';
 import { eventsWithPersons } from '../shared/persons.js';
-import { finishOrdered, type FoldExclusion, orderedFold, START_BIT, unorderedFold } from './fold.js';
+import { bestAttempt, type FoldExclusion, START_BIT } from './fold.js';
 import type { FunnelSpec, WindowUnit } from './schema.js';
 
 const ADD: Record<WindowUnit, string> = {
@@ -31,11 +31,6 @@ export function windowEnd(to: Date, w: FunnelSpec['window']): Date {
 
 export function usesPersonProps(spec: FunnelSpec): boolean {
   return [...spec.steps, ...spec.exclusions].some((s) => s.filters.some((f) => f.type === 'person')) || spec.breakdown?.type === 'person';
-}
-
-/** Whether the fold must carry each step's breakdown value (first / last touch). */
-export function foldCarriesValues(spec: FunnelSpec): boolean {
-  return spec.breakdown?.attribution === 'first_touch' || spec.breakdown?.attribution === 'last_touch';
 }
 
 /**
@@ -97,12 +92,11 @@ export function funnelEvents(spec: FunnelSpec, projectId: string, range: Resolve
 export function funnelPersons(spec: FunnelSpec, projectId: string, range: ResolvedRange, top?: readonly string[]): Fragment {
   const n = spec.steps.length;
   const exclusions: FoldExclusion[] = spec.exclusions.map((x, j) => ({ bit: n + j, fromStep: x.fromStep, toStep: x.toStep }));
-  const withVals = foldCarriesValues(spec);
   const attribution = spec.breakdown?.attribution;
-  const fold =
-    spec.order === 'unordered'
-      ? unorderedFold(n, exclusions)
-      : sql`arrayMap(f -> ${finishOrdered(sql`f`, n)}, [${orderedFold(n, spec.order === 'strict', exclusions, withVals)}])[1]`;
+  // Unordered: identical steps (same event and filters) need distinct events.
+  const keys = spec.steps.map((st) => JSON.stringify([st.event, st.filters]));
+  const ranks = keys.map((key, k) => keys.slice(0, k + 1).filter((x) => x === key).length);
+  const fold = bestAttempt({ steps: n, order: spec.order, exclusions, ranks });
 
   // The events each breakdown value's funnel sees (per-value funnels clear foreign step bits).
   let perValue: Fragment = sql`SELECT person_id, '' AS bv, evs FROM grouped`;
