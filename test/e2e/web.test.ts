@@ -18,9 +18,12 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
   const errors: string[] = [];
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  /** Waits until no spinner is left (data loaded or an error shown). */
+  const settle = () => page.waitForFunction(() => !document.querySelector('.ant-spin-spinning'), undefined, { timeout: 30_000 });
   const go = async (path: string) => {
     await page.goto(server.url + path);
     await page.waitForLoadState('networkidle');
+    await settle();
   };
   /** Opens an antd Select by its aria-label and picks the option whose text starts with `text`. */
   const pick = async (label: string, text: string) => {
@@ -72,7 +75,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     expect(res.status()).toBe(200);
     await go('/p/shop/dashboard');
     await page.getByText('Key metrics').waitFor();
-    await page.waitForSelector('[data-testid="metric-card"], .ant-alert, .ant-result', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid="metric-card"], [data-testid="metrics-error"]', { timeout: 30_000 });
+    expect(await page.getByTestId('metric-card').count()).toBeGreaterThan(0);
+    await settle();
     await shot('dashboard-en');
   });
 
@@ -108,6 +113,35 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     }
   });
 
+  it('writes, publishes and exports a report', async () => {
+    await go('/p/shop/reports');
+    await page.getByTestId('new-report').click();
+    await page.locator('.ant-modal').getByRole('button', { name: 'Create' }).click();
+    await page.waitForURL('**/p/shop/reports/*');
+    await page.waitForSelector('[data-testid="publish-report"], .ant-alert', { timeout: 90_000 });
+    await settle();
+    await shot('report-draft-en');
+    expect(await page.getByTestId('publish-report').count(), 'the report draft loads').toBe(1);
+    await page.getByRole('button', { name: '+ Add card' }).click();
+    await page.getByLabel('Problem').first().fill('Sign-ups from douyin fell <script>alert(1)</script>');
+    await page.getByLabel('Improvement').first().fill('Move budget to wechat');
+    await page.getByTestId('save-report').click();
+    await page.getByText('Saved').first().waitFor();
+    await settle();
+    await page.getByTestId('publish-report').click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: 'Yes' }).click();
+    await page.getByText('Published').first().waitFor({ timeout: 90_000 });
+    await settle();
+    await shot('report-published-en');
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-report').hover();
+    await page.locator('.ant-dropdown-menu-item', { hasText: 'MD' }).click();
+    const file = await download;
+    const path = await file.path();
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(path, 'utf8')).toContain('Move budget to wechat');
+  });
+
   it('shows the other pages in English', async () => {
     for (const p of ['trends', 'retention', 'goals', 'metrics', 'reports', 'keys', 'members', 'settings']) {
       await go(`/p/shop/${p}`);
@@ -120,7 +154,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     await page.getByTestId('lang-switch').first().click();
     await page.locator('.ant-select-item-option', { hasText: '中文' }).click();
     await page.getByText('核心指标').waitFor();
-    await page.waitForLoadState('networkidle');
+    await page.getByTestId('metric-card').first().waitFor();
+    await settle();
     await shot('dashboard-zh');
     await go('/p/shop/funnels');
     await page.getByText('转化窗口').waitFor();
@@ -136,7 +171,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
   it('is usable at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await go('/p/shop/dashboard');
-    await page.getByText('核心指标').waitFor();
+    await page.getByTestId('metric-card').first().waitFor();
+    await settle();
     await shot('dashboard-zh-phone');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(1);

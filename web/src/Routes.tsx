@@ -29,7 +29,7 @@ const PAGES: Record<string, (sub: string | undefined) => ReactNode> = {
   experiments: () => <Experiments />,
   goals: () => <GoalsPage />,
   metrics: () => <MetricsPage />,
-  reports: (sub) => (sub ? <ReportEditor reportId={sub} /> : <ReportsPage />),
+  reports: (sub) => (sub ? <ReportEditor period={sub} /> : <ReportsPage />),
   members: () => <MembersPage />,
   keys: () => <KeysPage />,
   settings: () => <SettingsPage />,

@@ -1,6 +1,6 @@
 import {
   ApiOutlined, AimOutlined, BookOutlined, DashboardOutlined, ExperimentOutlined, FileTextOutlined, FunnelPlotOutlined,
-  LineChartOutlined, LogoutOutlined, NodeIndexOutlined, RetweetOutlined, SettingOutlined, ShareAltOutlined, SyncOutlined, TeamOutlined, UserOutlined,
+  LineChartOutlined, LogoutOutlined, MenuOutlined, NodeIndexOutlined, RetweetOutlined, SettingOutlined, ShareAltOutlined, SyncOutlined, TeamOutlined, UserOutlined,
 } from '@ant-design/icons';
 import { Button, Dropdown, Grid, Layout, Menu, Select, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
@@ -32,7 +32,7 @@ export function Shell({ projectId, page, children }: { projectId: string | null;
   const { me, signOut } = useSession();
   const screens = Grid.useBreakpoint();
   const narrow = !screens.md;
-  const [collapsed, setCollapsed] = useState(false);
+  const [collapsed, setCollapsed] = useState(true);
   const go = (key: string) => {
     if (projectId) navigate(`/p/${projectId}/${key}`);
     if (narrow) setCollapsed(true);
@@ -45,22 +45,24 @@ export function Shell({ projectId, page, children }: { projectId: string | null;
     ...PAGES.filter((p) => !p.group && p.key !== 'dashboard').map(item),
   ];
   return (
-    <Layout style={{ minHeight: '100%' }}>
+    <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider
         breakpoint="md"
         collapsedWidth={0}
         collapsed={narrow ? collapsed : false}
         onCollapse={setCollapsed}
+        trigger={null}
         theme="light"
         width={208}
-        style={{ borderRight: '1px solid #f0f0f0', ...(narrow ? { position: 'fixed', zIndex: 20, height: '100%' } : {}) }}
+        style={{ borderRight: '1px solid #f0f0f0', ...(narrow ? { position: 'fixed', zIndex: 20, height: '100%', overflowY: 'auto' } : {}) }}
       >
         <div style={{ padding: '16px 20px', fontWeight: 600, fontSize: 18 }}>{t('app.name')}</div>
         {projectId && <Menu mode="inline" selectedKeys={[page]} items={items} onClick={(e) => go(e.key)} style={{ borderInlineEnd: 'none' }} />}
       </Layout.Sider>
+      {narrow && !collapsed && <div aria-hidden onClick={() => setCollapsed(true)} style={{ position: 'fixed', inset: 0, background: 'rgba(0,0,0,0.35)', zIndex: 19 }} />}
       <Layout>
         <Layout.Header style={{ background: '#fff', padding: '0 16px', display: 'flex', alignItems: 'center', gap: 12, borderBottom: '1px solid #f0f0f0', height: 56 }}>
-          {narrow && <span style={{ width: 32 }} />}
+          {narrow && <Button type="text" icon={<MenuOutlined />} aria-label={t('nav.menu')} aria-expanded={!collapsed} onClick={() => setCollapsed(!collapsed)} />}
           {me.projects.length > 0 && (
             <Select
               aria-label={t('project.select')}

@@ -1,4 +1,4 @@
-import { Alert, Button, Empty, Result, Space, Spin } from 'antd';
+import { Alert, Button, Empty, Space, Spin } from 'antd';
 import type { ReactNode } from 'react';
 import { ApiError } from '../api.js';
 import { useI18n } from '../i18n/index.js';
@@ -33,7 +33,7 @@ export function EmptyState({ text, action }: { text: ReactNode; action?: ReactNo
 export function ErrorState({ error, onRetry, api }: { error: unknown; onRetry?: () => void; api?: string }) {
   const { t } = useI18n();
   if (error instanceof ApiError && error.missingRoute) {
-    return <Result status="info" title={t('error.notBuilt')} subTitle={t('error.notBuiltHint', { api: api ?? String(error.details.id ?? '') })} />;
+    return <Alert type="info" showIcon message={t('error.notBuilt')} description={t('error.notBuiltHint', { api: api ?? String(error.details.id ?? '') })} />;
   }
   const message =
     error instanceof ApiError

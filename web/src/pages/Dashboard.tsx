@@ -19,13 +19,14 @@ import { PinnedInsights } from './PinnedInsights.js';
 const ACTIVITY = ['app_launch', '$pageview'];
 
 /** The key metrics the dashboard shows, chosen from what the project's data contains. */
-function keyMetrics(events: string[]): { event: string; math: string; label: MessageKey | string; mathProperty?: string }[] {
+function keyMetrics(events: string[]): { event: string; math: string; label: MessageKey; mathProperty?: string }[] {
   const has = (e: string) => events.includes(e);
   const activity = ACTIVITY.find(has) ?? events[0];
-  const out: { event: string; math: string; label: MessageKey | string; mathProperty?: string }[] = [];
-  if (activity) out.push({ event: activity, math: 'dau', label: 'dash.dau' }, { event: activity, math: 'unique_persons', label: 'dash.persons' });
-  if (has('sign_up')) out.push({ event: 'sign_up', math: 'total', label: 'sign_up' });
-  if (has('order_paid')) out.push({ event: 'order_paid', math: 'total', label: 'order_paid' });
+  const out: { event: string; math: string; label: MessageKey; mathProperty?: string }[] = [];
+  if (activity) out.push({ event: activity, math: 'dau', label: 'dash.dau' });
+  if (has('sign_up')) out.push({ event: 'sign_up', math: 'total', label: 'dash.signups' });
+  if (has('order_paid')) out.push({ event: 'order_paid', math: 'total', label: 'dash.orders' }, { event: 'order_paid', math: 'sum', mathProperty: 'revenue', label: 'dash.revenue' });
+  if (out.length < 2 && activity) out.push({ event: activity, math: 'total', label: 'dash.events' });
   return out.slice(0, 4);
 }
 
@@ -43,7 +44,7 @@ export function Dashboard() {
     metrics.length
       ? (signal) => post<TrendsResult>(`/api/projects/${project.id}/query`, {
           kind: 'trends', dateRange: range, interval: kind === 'quarter' ? 'week' : 'day',
-          series: metrics.map((m) => ({ event: m.event, math: m.math, name: m.label.includes('.') ? t(m.label as MessageKey) : m.label })),
+          series: metrics.map((m) => ({ event: m.event, math: m.math, ...(m.mathProperty ? { mathProperty: m.mathProperty } : {}), name: t(m.label) })),
           compare: ['previous_period', 'previous_year'],
         }, { signal })
       : null,
@@ -75,12 +76,12 @@ export function Dashboard() {
       <Typography.Title level={5} style={{ marginTop: 24 }}>{t('dash.metrics')}</Typography.Title>
       {events.loading || trend.loading ? <Loading onCancel={trend.loading ? trend.cancel : undefined} /> : events.error ? <ErrorState error={events.error} onRetry={events.reload} /> : !metrics.length ? (
         <Card><EmptyState text={t('dash.noData')} action={<Link to={`/p/${project.id}/keys`}>{t('nav.keys')}</Link>} /></Card>
-      ) : trend.error ? <ErrorState error={trend.error} onRetry={trend.reload} api="POST /api/projects/:id/query (trends)" /> : trend.data ? (
+      ) : trend.error ? <div data-testid="metrics-error"><ErrorState error={trend.error} onRetry={trend.reload} api="POST /api/projects/:id/query (trends)" /></div> : trend.data ? (
         <>
           <Row gutter={[16, 16]}>
             {trend.data.series.map((l) => (
               <Col xs={12} md={6} key={l.letter}>
-                <Card size="small" data-testid="metric-card">
+                <Card size="small" data-testid="metric-card" style={{ height: '100%' }}>
                   <Statistic title={l.name} value={fmtNumber(l.aggregate, lang, l.aggregate !== null && l.aggregate < 100 ? 1 : 0)} />
                   <Delta label={t('dash.pop')} value={l.compare?.previous_period?.change.relative ?? null} lang={lang} />
                   <Delta label={t('dash.yoy')} value={l.compare?.previous_year?.change.relative ?? null} lang={lang} />

@@ -37,16 +37,51 @@ export interface GoalStatusRow {
   format?: string;
 }
 
+type Bi = string | { 'zh-CN': string; 'en-US': string };
+export const pick = (v: Bi | undefined | null, lang: 'zh-CN' | 'en-US'): string => (v === undefined || v === null ? '' : typeof v === 'string' ? v : v[lang] ?? '');
+
+/** The goals API's status report (src/goals/status.ts) in the flat shape the cards show. */
+interface StatusReport {
+  goal: { id: string; metric: string; title?: string };
+  metric?: { key: string; name: Bi; format?: string };
+  assessment: { actual: number | null; target: number; attainment: number | null; timeProgress: number | null; status: GoalStatusRow['status'] | null; rule?: { 'zh-CN': string; 'en-US': string } };
+}
+
+export function toRow(r: StatusReport | GoalStatusRow, lang: 'zh-CN' | 'en-US'): GoalStatusRow {
+  if (!('assessment' in r)) return r;
+  const a = r.assessment;
+  return {
+    id: r.goal.id,
+    metricKey: r.goal.metric,
+    metricName: r.goal.title || pick(r.metric?.name, lang) || r.goal.metric,
+    target: a.target,
+    actual: a.actual,
+    attainment: a.attainment,
+    timeProgress: a.timeProgress,
+    status: a.status ?? 'on_track',
+    statusRule: pick(a.rule, lang),
+    format: r.metric?.format,
+  };
+}
+
+export function useGoalStatus(projectId: string, period: string) {
+  const { lang } = useI18n();
+  return useLoad(
+    (signal) => get<{ goals: (StatusReport | GoalStatusRow)[] }>(`/api/projects/${projectId}/goals/status?period=${encodeURIComponent(period)}`, { signal }).then((r) => ({ goals: r.goals.map((g) => toRow(g, lang)) })),
+    [projectId, period, lang],
+  );
+}
+
 const COLORS = { achieved: 'green', on_track: 'blue', at_risk: 'orange', behind: 'red' } as const;
 
 export function fmtValue(v: number | null, format: string | undefined, lang: 'zh-CN' | 'en-US'): string {
-  return format === 'percent' || format === 'ratio' ? fmtPercent(v, lang) : fmtNumber(v, lang, 2);
+  return format === 'percent' ? fmtPercent(v, lang) : fmtNumber(v, lang, 2);
 }
 
 export function GoalCards({ period }: { period: string }) {
   const { t, lang } = useI18n();
   const { project } = useProject();
-  const goals = useLoad((signal) => get<{ goals: GoalStatusRow[] }>(`/api/projects/${project.id}/goals/status?period=${encodeURIComponent(period)}`, { signal }), [project.id, period]);
+  const goals = useGoalStatus(project.id, period);
   if (goals.loading) return <Loading />;
   if (goals.error) return <ErrorState error={goals.error} onRetry={goals.reload} api="GET /api/projects/:id/goals/status" />;
   const rows = goals.data?.goals ?? [];

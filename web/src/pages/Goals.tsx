@@ -1,4 +1,4 @@
-import { Button, Card, DatePicker, Form, Input, InputNumber, Modal, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Form, Input, InputNumber, Modal, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { get, post } from '../api.js';
@@ -8,16 +8,17 @@ import { useLoad } from '../components/useLoad.js';
 import { fmtPercent } from '../format.js';
 import { useI18n } from '../i18n/index.js';
 import { useProject } from '../session.js';
-import { fmtValue, periodLabel, type GoalStatusRow, type PeriodKind } from './GoalCards.js';
+import { fmtValue, periodLabel, pick, useGoalStatus, type GoalStatusRow, type PeriodKind } from './GoalCards.js';
 
 export interface MetricDef {
   key: string;
   name: string | { 'zh-CN': string; 'en-US': string };
-  description?: string;
+  description?: string | { 'zh-CN': string; 'en-US': string };
+  source?: string;
   unit?: string;
   format?: string;
   direction?: 'higher_is_better' | 'lower_is_better';
-  formula?: string;
+  formula?: string | { 'zh-CN': string; 'en-US': string };
   definition?: unknown;
 }
 
@@ -32,7 +33,7 @@ export function GoalsPage() {
   const { project, canEdit } = useProject();
   const [kind, setKind] = useState<PeriodKind>('month');
   const period = periodLabel(kind, { from: dayjs().startOf('month').format('YYYY-MM-DD'), to: dayjs().format('YYYY-MM-DD') });
-  const goals = useLoad((signal) => get<{ goals: GoalStatusRow[] }>(`/api/projects/${project.id}/goals/status?period=${encodeURIComponent(period)}`, { signal }), [project.id, period]);
+  const goals = useGoalStatus(project.id, period);
   const metrics = useLoad((signal) => get<{ metrics: MetricDef[] }>(`/api/projects/${project.id}/metrics`, { signal }), [project.id]);
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -59,9 +60,9 @@ export function GoalsPage() {
         )}
       </Card>
       <Modal open={open} title={t('goals.add')} footer={null} onCancel={() => setOpen(false)} destroyOnHidden>
-        <Form layout="vertical" initialValues={{ periodKind: kind }} onFinish={async (v: { metricKey: string; target: number; baseline?: number; owner?: string; month?: dayjs.Dayjs }) => {
+        <Form layout="vertical" initialValues={{ periodKind: kind }} onFinish={async (v: { metricKey: string; target: number; baseline?: number | null; owner?: string }) => {
           try {
-            await post(`/api/projects/${project.id}/goals`, { metricKey: v.metricKey, period, target: v.target, ...(v.baseline !== undefined ? { baseline: v.baseline } : {}), ...(v.owner ? { owner: v.owner } : {}) });
+            await post(`/api/projects/${project.id}/goals`, { metric: v.metricKey, period, target: v.target, ...(v.baseline !== undefined && v.baseline !== null ? { baseline: v.baseline } : {}), ...(v.owner ? { owner: v.owner } : {}) });
             setOpen(false);
             goals.reload();
           } catch (e) {
@@ -93,11 +94,11 @@ export function MetricsPage() {
       <Card>
         {metrics.loading ? <Loading /> : metrics.error ? <ErrorState error={metrics.error} onRetry={metrics.reload} api="GET /api/projects/:id/metrics" /> : !metrics.data?.metrics.length ? <EmptyState text={t('metrics.empty')} /> : (
           <Table<MetricDef> size="small" rowKey="key" pagination={{ pageSize: 50, hideOnSinglePage: true }} scroll={{ x: true }} dataSource={metrics.data.metrics}
-            expandable={{ expandedRowRender: (m) => <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}>{m.formula ?? JSON.stringify(m.definition, null, 2)}</pre> }}
+            expandable={{ expandedRowRender: (m) => <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}>{pick(m.formula, lang)}{'\n\n'}{JSON.stringify(m.definition, null, 2)}</pre> }}
             columns={[
               { title: t('common.name'), render: (_, m) => metricName(m, lang) },
               { title: t('metrics.key'), dataIndex: 'key', render: (k: string) => <Typography.Text code>{k}</Typography.Text> },
-              { title: t('metrics.definition'), dataIndex: 'description', ellipsis: true, responsive: ['md'] },
+              { title: t('metrics.definition'), render: (_, m) => pick(m.formula, lang) || pick(m.description, lang), ellipsis: true, responsive: ['md'] },
               { title: t('metrics.unit'), dataIndex: 'unit', responsive: ['sm'] },
               { title: t('metrics.direction'), render: (_, m) => (m.direction === 'lower_is_better' ? t('metrics.lower') : t('metrics.higher')) },
             ]} />

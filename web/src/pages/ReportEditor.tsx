@@ -1,7 +1,7 @@
 import { App, Button, Card, Col, DatePicker, Dropdown, Input, InputNumber, List, Popconfirm, Row, Select, Space, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
-import { ApiError, get, patch, post } from '../api.js';
+import { ApiError, del, get, patch, post } from '../api.js';
 import { download } from '../components/Chart.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { ErrorState, Loading } from '../components/States.js';
@@ -31,15 +31,15 @@ interface Report {
   risks: { written: Risk[]; computed: { kind: string; text: string }[] };
 }
 
-const uid = () => Math.random().toString(36).slice(2, 10);
+const uid = () => `new-${Math.random().toString(36).slice(2, 10)}`;
 const iceScore = (i: Omit<Ice, 'score'>) => (i.method === 'product' ? i.impact * i.confidence * i.ease : Math.round(((i.impact + i.confidence + i.ease) / 3) * 10) / 10);
 
-export function ReportEditor({ reportId }: { reportId: string }) {
+export function ReportEditor({ period }: { period: string }) {
   const { t, lang } = useI18n();
   const { project, canEdit } = useProject();
   const { message } = App.useApp();
-  const base = `/api/projects/${project.id}/reports/${encodeURIComponent(reportId)}`;
-  const loaded = useLoad((signal) => get<{ report?: Report } & Partial<Report>>(base, { signal }).then((r) => (r.report ?? r) as Report), [base]);
+  const base = `/api/projects/${project.id}/reports/${encodeURIComponent(period)}`;
+  const loaded = useLoad((signal) => get<Report>(`${base}?format=json&lang=${lang}`, { signal }), [base, lang]);
   const [draft, setDraft] = useState<Report | null>(null);
   const [dirty, setDirty] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -51,8 +51,9 @@ export function ReportEditor({ reportId }: { reportId: string }) {
   const save = async () => {
     setBusy(true);
     try {
-      await patch(base, { reflections: draft.causes.reflections, lessons: draft.lessons, actions: draft.actions, risks: draft.risks.written });
+      await saveItems(base, loaded.data!, draft);
       setDirty(false);
+      loaded.reload();
       void message.success(t('common.saved'));
     } catch (e) { void message.error((e as Error).message); } finally { setBusy(false); }
   };
@@ -62,7 +63,7 @@ export function ReportEditor({ reportId }: { reportId: string }) {
   };
   const exportAs = async (format: string) => {
     try {
-      const res = await fetch(`${base}/export?format=${format}&lang=${lang}`, { credentials: 'same-origin' });
+      const res = await fetch(`${base}?format=${format}&lang=${lang}&download=1`, { credentials: 'same-origin' });
       if (!res.ok) throw new ApiError(res.status, 'export', (await res.json().catch(() => null))?.error?.message ?? res.statusText);
       const blob = await res.blob();
       download(`${project.id}-${draft.period.label}.${format}`, await blobToDataUrl(blob));
@@ -144,6 +145,27 @@ export function ReportEditor({ reportId }: { reportId: string }) {
       const ice = { impact: 5, confidence: 5, ease: 5, method: 'average' as const, ...x.ice, ...p };
       return { ...x, ice: { ...ice, score: iceScore(ice) } };
     }) }));
+  }
+}
+
+/** The written parts are items on the server: new ones are posted, changed ones patched, removed ones deleted. */
+async function saveItems(base: string, before: Report, after: Report): Promise<void> {
+  const groups: { kind: string; before: { id: string }[]; after: { id: string }[]; body(x: never): Record<string, unknown> | null }[] = [
+    { kind: 'reflection', before: before.causes.reflections, after: after.causes.reflections, body: (c: Card3) => (c.problem.trim() ? { category: c.category, problem: c.problem, reflection: c.reflection, improvement: c.improvement } : null) },
+    { kind: 'lesson', before: before.lessons, after: after.lessons, body: (l: Lesson) => (l.text.trim() ? { kind: l.kind, text: l.text } : null) },
+    { kind: 'action', before: before.actions, after: after.actions, body: (a: Action) => (a.action.trim() ? { action: a.action, owner: a.owner, deadline: a.deadline, metricKey: a.metricKey, baseline: a.baseline, target: a.target, ice: a.ice ? { impact: a.ice.impact, confidence: a.ice.confidence, ease: a.ice.ease, method: a.ice.method } : null } : null) },
+    { kind: 'risk', before: before.risks.written, after: after.risks.written, body: (r: Risk) => (r.text.trim() ? { text: r.text, owner: r.owner } : null) },
+  ];
+  for (const g of groups) {
+    const old = new Map(g.before.map((x) => [x.id, JSON.stringify(g.body(x as never))]));
+    for (const x of g.after) {
+      const body = g.body(x as never);
+      if (x.id.startsWith('new-')) { if (body) await post(`${base}/items`, { kind: g.kind, ...body }); }
+      else if (!body) await del(`${base}/items/${x.id}`);
+      else if (old.get(x.id) !== JSON.stringify(body)) await patch(`${base}/items/${x.id}`, body);
+    }
+    const kept = new Set(g.after.map((x) => x.id));
+    for (const x of g.before) if (!kept.has(x.id)) await del(`${base}/items/${x.id}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Button, Card, Form, Modal, Segmented, Select, Table, Tag } from 'antd';
 import { useState } from 'react';
-import { get, post } from '../api.js';
+import { get } from '../api.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { EmptyState, ErrorState, Loading } from '../components/States.js';
 import { useLoad } from '../components/useLoad.js';
@@ -13,16 +13,16 @@ import { periodLabel, type PeriodKind } from './GoalCards.js';
 
 export { ReportEditor } from './ReportEditor.js';
 
+/** A report record (src/reports/store.ts): one per project and period; drafts exist as soon as someone writes in them. */
 export interface ReportSummary {
   id: string;
-  period: string | { label: string; kind?: string };
+  periodLabel: string;
+  periodKind: string;
+  fromDate: string;
+  toDate: string;
   status: 'draft' | 'published';
-  lang?: string;
-  updatedAt?: string;
-  publishedAt?: string | null;
+  publishedAt: string | null;
 }
-
-export const periodText = (p: ReportSummary['period']) => (typeof p === 'string' ? p : p.label);
 
 /** Last complete periods, newest first, as the report API names them. */
 function recentPeriods(kind: PeriodKind): string[] {
@@ -38,7 +38,6 @@ export function ReportsPage() {
   const [open, setOpen] = useState(false);
   const [kind, setKind] = useState<PeriodKind>('week');
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   return (
     <>
       <PageHeader title={t('nav.reports')} extra={canEdit && <Button type="primary" onClick={() => setOpen(true)} data-testid="new-report">{t('reports.new')}</Button>} />
@@ -50,9 +49,10 @@ export function ReportsPage() {
             rowKey="id"
             pagination={{ pageSize: 20, hideOnSinglePage: true }}
             dataSource={reports.data.reports}
-            onRow={(r) => ({ onClick: () => navigate(`/p/${project.id}/reports/${r.id}`), style: { cursor: 'pointer' } })}
+            onRow={(r) => ({ onClick: () => navigate(`/p/${project.id}/reports/${encodeURIComponent(r.periodLabel)}`), style: { cursor: 'pointer' } })}
             columns={[
-              { title: t('period.label'), render: (_, r) => periodText(r.period) },
+              { title: t('period.label'), render: (_, r) => <a>{r.periodLabel}</a> },
+              { title: t('an.dateRange'), render: (_, r) => `${r.fromDate} – ${r.toDate}`, responsive: ['sm'] },
               { title: t('common.status'), render: (_, r) => (r.status === 'published' ? <Tag color="green">{t('reports.published')}</Tag> : <Tag>{t('reports.draft')}</Tag>) },
               { title: t('reports.published'), render: (_, r) => fmtDate(r.publishedAt ?? null, lang, true), responsive: ['sm'] },
             ]}
@@ -61,22 +61,13 @@ export function ReportsPage() {
       </Card>
       <Modal open={open} title={t('reports.new')} footer={null} onCancel={() => setOpen(false)} destroyOnHidden>
         <Segmented<PeriodKind> style={{ marginBottom: 12 }} value={kind} onChange={setKind} options={(['week', 'month', 'quarter'] as const).map((k) => ({ value: k, label: t(`period.${k}`) }))} />
-        <Form layout="vertical" initialValues={{ period: recentPeriods(kind)[0] }} key={kind} onFinish={async (v: { period: string }) => {
-          setBusy(true);
-          setError(null);
-          try {
-            const r = await post<{ id: string }>(`/api/projects/${project.id}/reports`, { period: v.period, lang });
-            setOpen(false);
-            navigate(`/p/${project.id}/reports/${r.id}`);
-          } catch (e) {
-            setError(e);
-            setOpen(false);
-          } finally {
-            setBusy(false);
-          }
+        <Form layout="vertical" initialValues={{ period: recentPeriods(kind)[0] }} key={kind} onFinish={(v: { period: string }) => {
+          // A period's draft is computed on demand: opening it is creating it.
+          setOpen(false);
+          navigate(`/p/${project.id}/reports/${encodeURIComponent(v.period)}`);
         }}>
           <Form.Item name="period" label={t('period.label')}><Select options={recentPeriods(kind).map((p) => ({ value: p, label: p }))} /></Form.Item>
-          <Button type="primary" htmlType="submit" loading={busy}>{t('common.create')}</Button>
+          <Button type="primary" htmlType="submit">{t('common.create')}</Button>
         </Form>
       </Modal>
     </>

@@ -20,7 +20,7 @@ export function trendsOption(r: TrendsResult, withCompare: boolean, dim: string)
   const series: ChartOption['series'] = [];
   for (const l of lines) {
     const name = l.breakdownValue ? `${l.name} · ${l.breakdownValue}` : l.name;
-    (series as object[]).push({ type: 'line', name, data: l.values, smooth: true, showSymbol: r.buckets.length < 40 });
+    (series as object[]).push({ type: 'line', name, data: l.values, showSymbol: r.buckets.length < 40 });
     if (withCompare) for (const [kind, c] of Object.entries(l.compare ?? {})) (series as object[]).push({ type: 'line', name: `${name} (${kind === 'previous_year' ? '同比' : '环比'})`, data: c.values, lineStyle: { type: 'dashed', opacity: 0.6 }, showSymbol: false, itemStyle: { color: dim } });
   }
   return {
