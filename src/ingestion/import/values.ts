@@ -83,6 +83,8 @@ export function parseDay(v: unknown): string | undefined {
 const TS_RE =
   /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:(?:\s+|T)(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})(?:[.,](\d{1,9}))?秒?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
 
+const FAST_TS_RE = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{3})?$/;
+
 /** Offsets of one IANA zone, memoised per hour of UTC (zones change offset on the hour). */
 class ZoneOffsets {
   private readonly fmt: Intl.DateTimeFormat;
@@ -143,7 +145,14 @@ const MAX_MS = Date.UTC(2149, 0, 1);
  */
 export function parseTimestamp(v: unknown, timeZone: string): string | undefined {
   let ms: number | undefined;
-  if (v instanceof Date) ms = v.getTime();
+  if (typeof v === 'string' && (v.length === 19 || v.length === 23) && FAST_TS_RE.test(v)) {
+    // The common export shape `YYYY-MM-DD hh:mm:ss[.sss]`, without the general regex.
+    const n = (a: number, b: number) => Number(v.slice(a, b));
+    const [y, mo, d, h, mi, s] = [n(0, 4), n(5, 7), n(8, 10), n(11, 13), n(14, 16), n(17, 19)];
+    if (!validYmd(y, mo, d) || h > 23 || mi > 59 || s > 59) return undefined;
+    const wall = Date.UTC(y, mo - 1, d, h, mi, s, v.length === 23 ? n(20, 23) : 0);
+    ms = timeZone === 'UTC' ? wall : zone(timeZone).toUtc(wall);
+  } else if (v instanceof Date) ms = v.getTime();
   else if (typeof v === 'number' || typeof v === 'bigint' || (typeof v === 'string' && /^\d{10}(\d{3})?(\.\d+)?$/.test(v.trim()))) {
     const n = Number(v);
     if (!Number.isFinite(n)) return undefined;
