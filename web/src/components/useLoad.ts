@@ -31,7 +31,6 @@ export function useLoad<T>(fn: ((signal: AbortSignal) => Promise<T>) | null, dep
       (error) => !c.signal.aborted && setState({ data: undefined, error, loading: false }),
     );
     return () => c.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
 
   const reload = useCallback(() => setTick((n) => n + 1), []);

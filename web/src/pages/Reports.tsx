@@ -37,11 +37,9 @@ export function ReportsPage() {
   const reports = useLoad((signal) => get<{ reports: ReportSummary[] }>(`/api/projects/${project.id}/reports`, { signal }), [project.id]);
   const [open, setOpen] = useState(false);
   const [kind, setKind] = useState<PeriodKind>('week');
-  const [error, setError] = useState<unknown>(null);
   return (
     <>
       <PageHeader title={t('nav.reports')} extra={canEdit && <Button type="primary" onClick={() => setOpen(true)} data-testid="new-report">{t('reports.new')}</Button>} />
-      {!!error && <div style={{ marginBottom: 12 }}><ErrorState error={error} api="POST /api/projects/:id/reports" /></div>}
       <Card>
         {reports.loading ? <Loading /> : reports.error ? <ErrorState error={reports.error} onRetry={reports.reload} api="GET /api/projects/:id/reports" /> : !reports.data?.reports.length ? <EmptyState text={t('reports.empty')} /> : (
           <Table<ReportSummary>
