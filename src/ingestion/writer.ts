@@ -39,6 +39,8 @@ export interface WriterStats {
 export class SerialWriter {
   readonly stats: WriterStats = { groups: 0, events: 0, dedupMs: 0, dedupLookups: 0, identityMs: 0, insertMs: 0 };
   private queue: Job[] = [];
+  private queued = 0;
+  private wake: (() => void) | undefined;
   private busy = false;
   private readonly identity: IdentityResolver;
   /** Per project, when this process owns the event store (chDB): see dedup.ts. */
@@ -48,6 +50,9 @@ export class SerialWriter {
     private readonly engine: Engine,
     private readonly maxEventsPerInsert = 100_000,
     identityCacheSize = 1_000_000,
+    /** When fewer events than this are queued, wait up to `lingerMs` for more (bigger inserts are cheaper per row). */
+    private readonly targetEventsPerInsert = 20_000,
+    private readonly lingerMs = 10,
   ) {
     this.identity = new IdentityResolver(engine, identityCacheSize);
   }
@@ -55,6 +60,8 @@ export class SerialWriter {
   write(projectId: string, events: readonly NormalizedEvent[]): Promise<WriteResult> {
     return new Promise<WriteResult>((resolve, reject) => {
       this.queue.push({ projectId, events, resolve, reject });
+      this.queued += events.length;
+      if (this.queued >= this.targetEventsPerInsert) this.wake?.();
       if (!this.busy) {
         this.busy = true;
         void this.drain();
@@ -65,6 +72,18 @@ export class SerialWriter {
   private async drain(): Promise<void> {
     try {
       while (this.queue.length) {
+        // Linger briefly while the queue is small and more requests are on their way
+        // (after a long insert, clients answered together send again together).
+        if (this.queued < this.targetEventsPerInsert && this.lingerMs > 0 && this.stats.groups > 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, this.lingerMs);
+            this.wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          this.wake = undefined;
+        }
         let n = 0;
         let take = 0;
         while (take < this.queue.length && (take === 0 || n + this.queue[take]!.events.length <= this.maxEventsPerInsert)) {
@@ -72,6 +91,7 @@ export class SerialWriter {
           take++;
         }
         const group = this.queue.splice(0, take);
+        this.queued -= n;
         const byProject = new Map<string, Job[]>();
         for (const job of group) {
           const list = byProject.get(job.projectId) ?? [];
