@@ -5,6 +5,7 @@ import { type DemoProgress, eventCounts, generateDemo } from '../demo/runner.js'
 import { DEMO_PROJECT, type PlantedFacts, SCALE } from '../demo/story.js';
 import type { AppContext } from './context.js';
 import { demoExperimentStep } from './demo-experiment.js';
+import { demoReportsStep } from './demo-reports.js';
 import { createProject, getProject, issueKey, type Project, updateProject } from './projects.js';
 
 /** What `fupan demo` (and tests) may ask for. */
@@ -51,7 +52,7 @@ export interface DemoStep {
  * The steps `runDemo` runs after generating data, in order. Add a step by appending it
  * here (one import and one line), e.g. `{ name: 'goals-and-report', run: seedDemoReports }`.
  */
-export const DEMO_STEPS: DemoStep[] = [demoExperimentStep];
+export const DEMO_STEPS: DemoStep[] = [demoExperimentStep, demoReportsStep];
 
 export interface DemoSummary {
   project: Pick<Project, 'id' | 'name' | 'timeZone' | 'currency' | 'weekStart'>;

@@ -36,9 +36,9 @@ export const SCALE = {
   warmupDays: 90,
   /**
    * Average events per person, measured on the default story: persons = events / this.
-   * (100 M events → 2.3 M persons, near the analyses benchmark's 100 M / 2 M.)
+   * (100 M events → 2.5 M persons, near the analyses benchmark's 100 M / 2 M.)
    */
-  eventsPerPerson: 43,
+  eventsPerPerson: 40,
   /** Default seed. */
   seed: 20240701,
 } as const;
@@ -103,11 +103,11 @@ export const FUNNEL = {
     /**
      * Share of persons who ever call: the others look at the anchor wall and leave. With
      * the per-session probability below, anchor_wall_view → robot_call loses ≈ 42 % on the
-     * first session and ≈ 35–40 % per person over a 14-day window.
+     * first session and ≈ 36 % per person over a 14-day window.
      */
-    callerShare: 0.68,
+    callerShare: 0.64,
     /** Per-session robot_call probability of a caller, times their propensity (mean 1). */
-    robotCall: 0.85,
+    robotCall: 0.9,
     /** robot_call → order_paid on the first session, and on later sessions. */
     payFirst: 0.16,
     payReturning: 0.035,
@@ -232,7 +232,7 @@ export const SHIFT = {
  * control / treatment 50/50). In treatment, every session from exposure to the end has
  * robot_call probability + 6 pp (absolute, for callers and non-callers alike); on the
  * exposure session that is ≈ +5.5 pp of persons (× the anchor-wall step, 0.92), from a
- * control rate of ≈ 0.92 × 0.68 × 0.85 ≈ 53 %. Goal: robot_call.
+ * control rate of ≈ 0.92 × 0.64 × 0.90 ≈ 53 %. Goal: robot_call.
  * Pre-period for CUPED: the 14 days before the start (same persons' robot_call counts,
  * correlated with the post period through each person's engagement and propensity).
  */

@@ -76,7 +76,7 @@ function sessionsQuery(chunk: Chunk): Fragment {
   const level4 = sql`
   SELECT *,
     least(0.97, (if(caller, p_call * prop, 0) + if(in_exp AND treat, exp_lift, 0)) * if(broken, anomaly_factor, 1)) AS call_p,
-    signed AND ${u('pid', 'si', 6)} < if(first, p_wall * if(load_ms > slow_ms, slow_penalty, 1), p_wall_ret) AS wall,
+    app = 0 AND signed AND ${u('pid', 'si', 6)} < if(first, p_wall * if(load_ms > slow_ms, slow_penalty, 1), p_wall_ret) AS wall,
     if(${u('pid', 'si', 16)} < p_full_refund, price, round(price / 2, 2)) AS refund_amount,
     if(surveyed AND ${u('pid', 'si', 27)} < nps_comment_rate,
       comments[(theme - 1) * 5 + 1 + toUInt32(floor(${u('pid', 'si', 28)} * 5))], '') AS comment
