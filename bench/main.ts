@@ -5,6 +5,7 @@
 const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   ingest: () => import('./ingest.js'),
   analyses: () => import('./analyses.js'),
+  import: () => import('./import.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);
