@@ -142,8 +142,22 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     expect(readFileSync(path, 'utf8')).toContain('Move budget to wechat');
   });
 
-  it('shows the other pages in English', async () => {
-    for (const p of ['trends', 'retention', 'goals', 'metrics', 'reports', 'keys', 'members', 'settings']) {
+  it('runs trends with 环比 and a lifecycle, then shows the other pages in English', async () => {
+    await go('/p/shop/trends');
+    await pick('Event', '$pageview');
+    await page.getByText('Previous period (环比)').click();
+    await page.getByRole('button', { name: 'Run' }).click();
+    await page.waitForSelector('canvas, .ant-alert', { timeout: 60_000 });
+    await settle();
+    expect(await page.locator('canvas').count(), 'the trends chart renders').toBeGreaterThan(0);
+    await shot('trends-run-en');
+    await go('/p/shop/lifecycle');
+    await pick('Event', '$pageview');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await page.waitForSelector('canvas, .ant-alert', { timeout: 60_000 });
+    await settle();
+    await shot('lifecycle-run-en');
+    for (const p of ['retention', 'paths', 'channels', 'experiments', 'goals', 'metrics', 'reports', 'keys', 'members', 'settings']) {
       await go(`/p/shop/${p}`);
       await shot(`${p}-en`);
     }

@@ -5,7 +5,8 @@ import { Shell } from './components/Shell.js';
 import { ErrorState } from './components/States.js';
 import { useI18n } from './i18n/index.js';
 import { AccountPage } from './pages/Account.js';
-import { Channels, Experiments, Lifecycle, Paths } from './pages/analyses/Others.js';
+import { ExperimentsPage } from './pages/analyses/Experiments.js';
+import { Channels, Lifecycle, Paths } from './pages/analyses/Others.js';
 import { FunnelBuilder } from './pages/analyses/Funnel.js';
 import { RetentionBuilder } from './pages/analyses/Retention.js';
 import { TrendsBuilder } from './pages/analyses/Trends.js';
@@ -26,7 +27,7 @@ const PAGES: Record<string, (sub: string | undefined) => ReactNode> = {
   paths: () => <Paths />,
   lifecycle: () => <Lifecycle />,
   channels: () => <Channels />,
-  experiments: () => <Experiments />,
+  experiments: () => <ExperimentsPage />,
   goals: () => <GoalsPage />,
   metrics: () => <MetricsPage />,
   reports: (sub) => (sub ? <ReportEditor period={sub} /> : <ReportsPage />),

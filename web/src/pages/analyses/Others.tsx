@@ -1,4 +1,4 @@
-import { Button, Card, Col, Input, InputNumber, Row, Select, Table } from 'antd';
+import { Button, Card, Col, InputNumber, Row, Select, Table } from 'antd';
 import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { Chart, type ChartHandle, type ChartOption } from '../../components/Chart.js';
 import { PageHeader } from '../../components/PageHeader.js';
@@ -77,7 +77,7 @@ export function Paths() {
   const [direction, setDirection] = useState('after');
   const [steps, setSteps] = useState(4);
   return (
-    <Builder<{ nodes?: { name: string }[]; edges?: { source: string; target: string; value: number }[] }>
+    <Builder<{ nodes?: { id: string; event: string; step: number; persons: number }[]; edges?: { source: string; target: string; persons: number }[] }>
       title="nav.paths"
       kind="paths"
       ready={!!event}
@@ -92,7 +92,12 @@ export function Paths() {
       )}
       chart={(r) => (r.nodes?.length && r.edges?.length ? {
         tooltip: { trigger: 'item' },
-        series: [{ type: 'sankey', emphasis: { focus: 'adjacency' }, nodeGap: 10, data: r.nodes.map((n) => ({ name: n.name })), links: r.edges.map((e) => ({ source: e.source, target: e.target, value: e.value })) }],
+        series: [{
+          type: 'sankey', emphasis: { focus: 'adjacency' }, nodeGap: 10, left: 8, right: 120,
+          data: r.nodes.map((n) => ({ name: n.id, depth: n.step, value: n.persons })),
+          label: { formatter: (p: { name: string }) => p.name.replace(/^\d+:/, '') },
+          links: r.edges.map((e) => ({ source: e.source, target: e.target, value: e.persons })),
+        }],
       } : null)}
     />
   );
@@ -109,7 +114,7 @@ export function Lifecycle() {
       title="nav.lifecycle"
       kind="lifecycle"
       ready={!!event}
-      spec={{ dateRange: range, event, period }}
+      spec={{ dateRange: range, event, interval: period }}
       form={(events) => (
         <>
           <Field label="an.dateRange"><DateRangeField value={range} onChange={setRange} /></Field>
@@ -142,28 +147,6 @@ export function Channels() {
         <>
           <Field label="an.dateRange"><DateRangeField value={range} onChange={setRange} /></Field>
           <Field label="an.conversionEvent"><EventSelect events={events} value={conversion} onChange={setConversion} /></Field>
-        </>
-      )}
-    />
-  );
-}
-
-export function Experiments() {
-  const { t } = useI18n();
-  const [range, setRange] = useState<DateRange>('last_30_days');
-  const [experiment, setExperiment] = useState('');
-  const [metric, setMetric] = useState('');
-  return (
-    <Builder
-      title="nav.experiments"
-      kind="experiment"
-      ready={!!experiment && !!metric}
-      spec={{ dateRange: range, experiment, metric: { event: metric } }}
-      form={(events) => (
-        <>
-          <Field label="an.dateRange"><DateRangeField value={range} onChange={setRange} /></Field>
-          <Field label="an.experiment"><Input aria-label={t('an.experiment')} value={experiment} onChange={(e) => setExperiment(e.target.value)} placeholder="checkout-button-color" /></Field>
-          <Field label="an.metric"><EventSelect events={events} value={metric} onChange={setMetric} label={t('an.metric')} /></Field>
         </>
       )}
     />
