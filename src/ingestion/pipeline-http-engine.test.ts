@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestStorage, type TestStorage } from '../../test/helpers/storage.js';
+import { compile, sql } from '../sql/index.js';
+import { createIngestor } from './pipeline.js';
+
+/** The same pipeline on the ClickHouse-over-HTTP engine (its code path, plugged into chDB). */
+describe('ingestion pipeline on the HTTP engine', () => {
+  let s: TestStorage;
+  beforeAll(async () => {
+    s = await openTestStorage('clickhouse-http');
+  });
+  afterAll(async () => s?.close());
+
+  it('writes, deduplicates (always through the table) and merges identities', async () => {
+    const ing = createIngestor(s.engine);
+    const batch = [
+      { event: 'ad_click', distinct_id: 'anon', uuid: '0190c000-0000-7000-8000-000000000001', properties: { channel: 'seo', nested: { a: [1, 2] } } },
+      { event: 'sign_up', distinct_id: 'user', uuid: '0190c000-0000-7000-8000-000000000002' },
+    ];
+    expect(await ing.ingest('h1', batch)).toMatchObject({ accepted: 2, duplicates: 0 });
+    expect(await ing.ingest('h1', batch)).toMatchObject({ accepted: 0, duplicates: 2 });
+    await ing.ingest('h1', [{ event: '$identify', distinct_id: 'user', uuid: '0190c000-0000-7000-8000-000000000003', properties: { $anon_distinct_id: 'anon' } }]);
+    const rows = await s.engine.query<{ n: number; props: string }>(
+      compile(sql`SELECT count() AS n, any(properties) AS props FROM events WHERE project_id = 'h1' AND event = 'ad_click'`),
+    );
+    expect(rows[0]!.n).toBe(1);
+    expect(JSON.parse(rows[0]!.props)).toEqual({ channel: 'seo', nested: { a: [1, 2] } });
+    const [{ o }] = (await s.engine.query<{ o: number }>(compile(sql`SELECT count() AS o FROM person_overrides WHERE project_id = 'h1'`))) as [{ o: number }];
+    expect(o).toBe(1);
+  });
+});
