@@ -23,7 +23,7 @@ export function composeReport(data: ReportData, items: readonly ReportItem[], la
     previousYear: change(m.value, m.lastYear, m.isRate),
     significant: m.significant,
   }));
-  const goalCounts: Record<GoalStatus, number> = { achieved: 0, on_track: 0, at_risk: 0, behind: 0 };
+  const goalCounts: Record<GoalStatus, number> = { achieved: 0, on_track: 0, at_risk: 0, behind: 0, no_data: 0 };
   for (const g of data.goals) goalCounts[g.status]++;
   const findings = data.findings.map((f) => ({
     kind: f.kind,

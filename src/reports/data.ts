@@ -35,7 +35,7 @@ export interface ReportData {
   /** Why there are no findings, when there are none. */
   findingsNote: Bilingual | null;
   followUp: FollowUpData[];
-  warnings: { kind: 'goal_off_track' | 'data_quality' | 'srm'; text: Bilingual }[];
+  warnings: { kind: 'goal_off_track' | 'data_quality' | 'srm' | 'channel_roas'; text: Bilingual }[];
 }
 
 export interface MetricData {

@@ -26,7 +26,9 @@ export function formatValue(value: number | null | undefined, format: ValueForma
 }
 
 /** "+2.0 pp" for rates, "+12.5%" otherwise; "—" when there is nothing to compare with. */
-export function formatChange(change: Change, isRate: boolean, lang: Lang): string {
+export function formatChange(change: Change, isRate: boolean, lang: Lang, format?: ValueFormat): string {
+  // Scores (NPS) change in points: +5.0 from 40 to 45, never "+12.5 %".
+  if (format === 'score' && change.absolute !== null) return `${sign(change.absolute)}${Math.abs(change.absolute).toFixed(1)}`;
   if (isRate && change.percentagePoints !== null) return `${sign(change.percentagePoints)}${Math.abs(change.percentagePoints).toFixed(1)} pp`;
   if (change.relative === null) return '—';
   const pct = new Intl.NumberFormat(lang, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Math.abs(change.relative));

@@ -126,6 +126,7 @@ const STATUS: Record<GoalStatus, Record<Lang, string>> = {
   on_track: { 'zh-CN': '进度正常', 'en-US': 'on track' },
   at_risk: { 'zh-CN': '有风险', 'en-US': 'at risk' },
   behind: { 'zh-CN': '落后', 'en-US': 'behind' },
+  no_data: { 'zh-CN': '暂无数据', 'en-US': 'no data' },
 };
 
 export function statusLabel(lang: Lang, status: GoalStatus): string {

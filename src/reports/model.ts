@@ -71,7 +71,7 @@ export interface SummarySection {
   topFindings: Finding[];
 }
 
-export type GoalStatus = 'achieved' | 'on_track' | 'at_risk' | 'behind';
+export type GoalStatus = 'achieved' | 'on_track' | 'at_risk' | 'behind' | 'no_data';
 
 export interface GoalRow {
   id: string;
@@ -241,7 +241,7 @@ export interface FollowUpRow {
 
 export interface RisksSection {
   written: { id: string; text: string; owner: string | null }[];
-  computed: { kind: 'goal_off_track' | 'data_quality' | 'srm'; text: string }[];
+  computed: { kind: 'goal_off_track' | 'data_quality' | 'srm' | 'channel_roas'; text: string }[];
 }
 
 export interface Definition {

@@ -2,6 +2,14 @@ import type { Fragment } from '../../sql/index.js';
 import { compileFilters, type Filter } from './filters.js';
 import { eventsWithPersons } from './persons.js';
 
+/** The event name that means "any event" in series and steps (e.g. active persons). */
+export const ANY_EVENT = '$any';
+
+/** The event list for a source: none (every event) when `$any` is among them. */
+export function eventList(events: readonly string[]): string[] | undefined {
+  return events.includes(ANY_EVENT) ? undefined : [...new Set(events)];
+}
+
 export interface FilteredSourceOptions {
   projectId: string;
   range: { from: Date; to: Date };

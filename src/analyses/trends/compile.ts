@@ -5,7 +5,7 @@ import type { AnalysisContext } from '../shared/context.js';
 import type { ResolvedRange } from '../shared/date-range.js';
 import type { Filter } from '../shared/filters.js';
 import { propertyNumber } from '../shared/properties.js';
-import { filteredEvents } from '../shared/source.js';
+import { eventList, filteredEvents } from '../shared/source.js';
 import { addDays, assertTimeZone, startOfLocalDay } from '../shared/time-zone.js';
 import { ACTIVE_WINDOW_DAYS, type TrendMath, type TrendSeries, type TrendsSpec } from './schema.js';
 
@@ -23,7 +23,7 @@ export function compileTopValues(spec: TrendsSpec, ctx: Ctx, range: ResolvedRang
   const src = filteredEvents({
     projectId: ctx.projectId,
     range,
-    events: [...new Set(spec.series.map((s) => s.event))],
+    ...optionalEvents(spec.series.map((s) => s.event)),
     filters: spec.filters,
     withPersonProperties: b.type === 'person',
   });
@@ -53,7 +53,7 @@ function seriesQuery(spec: TrendsSpec, s: TrendSeries, index: number, ctx: Ctx, 
   const src = filteredEvents({
     projectId: ctx.projectId,
     range: { from, to: range.to },
-    events: [s.event],
+    ...optionalEvents([s.event]),
     filters: [...spec.filters, ...s.filters] as Filter[],
     withPersonProperties: spec.breakdown?.type === 'person',
   });
@@ -98,4 +98,10 @@ function aggregate(s: TrendSeries): Fragment {
   if (q) return sql`toNullable(toFloat64(quantileExactInclusive(${sql.trusted(q)})(${x})))`;
   const fn = { sum: 'sum', avg: 'avg', min: 'min', max: 'max' }[s.math as 'sum' | 'avg' | 'min' | 'max'];
   return sql`toNullable(toFloat64(${sql.trusted(fn)}(${x})))`;
+}
+
+/** `$any` (every event) drops the event condition; otherwise the named events. */
+function optionalEvents(events: readonly string[]): { events?: string[] } {
+  const list = eventList(events);
+  return list ? { events: list } : {};
 }

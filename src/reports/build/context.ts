@@ -28,6 +28,8 @@ export interface ReportSettings {
   conversionEvent?: string;
   /** Properties the findings explain changes across, besides the built-in dimensions. */
   dimensions?: string[];
+  /** Metrics whose daily series are checked for anomalies (default: new persons, orders, paid sign-ups). */
+  anomalyMetrics?: string[];
 }
 
 export const DEFAULT_METRICS = ['new_persons', 'active_persons', 'paying_conversion', 'gmv', 'dau', 'orders', 'aov', 'arpu', 'spend', 'roas', 'cac', 'nps'];

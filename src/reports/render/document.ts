@@ -35,7 +35,7 @@ export function reportBlocks(r: Report): Block[] {
     blocks.push({
       type: 'table',
       headers: [label(L, 'metric'), label(L, 'value'), label(L, 'previousPeriod'), label(L, 'previousYear')],
-      rows: r.summary.headline.map((m) => [m.name, fv(m.value, m.format), formatChange(m.previousPeriod, m.isRate, L), formatChange(m.previousYear, m.isRate, L)]),
+      rows: r.summary.headline.map((m) => [m.name, fv(m.value, m.format), formatChange(m.previousPeriod, m.isRate, L, m.format), formatChange(m.previousYear, m.isRate, L, m.format)]),
     });
   }
   if (r.summary.topFindings.length) blocks.push({ type: 'list', items: r.summary.topFindings.map((f) => f.sentence) });
@@ -147,7 +147,7 @@ function resultsBlocks(r: Report, blocks: Block[], L: Lang): void {
     blocks.push({
       type: 'table',
       headers: [label(L, 'metric'), label(L, 'value'), label(L, 'previousPeriod'), label(L, 'previousYear')],
-      rows: r.results.metrics.map((m) => [m.name, fv(m.value, m.format), formatChange(m.previousPeriod, m.isRate, L), formatChange(m.previousYear, m.isRate, L)]),
+      rows: r.results.metrics.map((m) => [m.name, fv(m.value, m.format), formatChange(m.previousPeriod, m.isRate, L, m.format), formatChange(m.previousYear, m.isRate, L, m.format)]),
     });
   r.results.trends.forEach((t, i) => blocks.push({ type: 'chart', name: `trend-${i + 1}-${t.key}`, svg: trendChartSvg(t, L), alt: t.title }));
 
