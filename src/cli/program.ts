@@ -6,6 +6,7 @@ import { registerProject } from './commands/project.js';
 import { registerQuery } from './commands/query.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerGoal } from './commands/goal.js';
+import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerSql } from './commands/sql.js';
 import { registerStats } from './commands/stats.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerQuery(program);
   registerMetrics(program);
   registerGoal(program);
+  registerReport(program);
   // Before stats: `fupan experiment analyze` (stats.ts) attaches to this `experiment` command.
   registerExperiment(program);
   registerStats(program);

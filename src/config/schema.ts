@@ -22,7 +22,11 @@ export const configSchema = z
       .min(0, 'expected 0–65535')
       .max(65535, 'expected 0–65535')
       .default(8787),
-    lang: z.enum(LANGS, { error: `expected one of ${LANGS.join(', ')}` }).default('zh-CN'),
+    /** zh-CN or en-US; `zh` and `en` are accepted shorthands. */
+    lang: z
+      .enum([...LANGS, 'zh', 'en'], { error: `expected one of ${LANGS.join(', ')} (or zh, en)` })
+      .transform((l): (typeof LANGS)[number] => (l === 'zh' ? 'zh-CN' : l === 'en' ? 'en-US' : l))
+      .default('zh-CN'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Largest accepted request body, in bytes (capture and import over HTTP). */
     maxBodyBytes: z.coerce.number().int().min(1024).max(1_073_741_824).default(20 * 1024 * 1024),

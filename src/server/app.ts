@@ -18,6 +18,8 @@ import { webRoutes } from './web.js';
 import { queryRoutes } from './routes/query.js';
 import { metricRoutes } from './routes/metrics.js';
 import { goalRoutes } from './routes/goals.js';
+import { reportRoutes } from './routes/reports.js';
+import { sqlRoutes } from './routes/sql.js';
 
 export interface ServerOptions {
   /** Token of the local operator (CLI through the server); kept in the lock file. */
@@ -65,6 +67,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await queryRoutes(app, ctx);
   await metricRoutes(app, ctx);
   await goalRoutes(app, ctx);
+  await reportRoutes(app, ctx);
+  await sqlRoutes(app, ctx);
   await statsRoutes(app, ctx);
   await experimentRoutes(app, ctx);
   // Last: the web app's static files and the SPA fallback (a not-found handler).
