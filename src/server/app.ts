@@ -5,6 +5,7 @@ import type { PrincipalResolver } from './auth.js';
 import { errorHandler } from './errors.js';
 import { authRoutes } from './routes/auth.js';
 import { captureRoutes } from './routes/capture.js';
+import { importRoutes } from './routes/import.js';
 import { experimentRoutes } from './routes/experiments.js';
 import { healthRoutes } from './routes/health.js';
 import { insightRoutes } from './routes/insights.js';
@@ -58,6 +59,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
 
   await healthRoutes(app, ctx);
   await captureRoutes(app, ctx);
+  await importRoutes(app, ctx);
   await authRoutes(app, ctx);
   await projectRoutes(app, ctx);
   await memberRoutes(app, ctx);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,5 +69,47 @@ describe('fupan import', { timeout: 240_000 }, () => {
     const r = fupan('import', 'spend', file, '--project', 'shop', '--map', 'channel=Source,cost=Amount Spent (USD)', '--progress', '--json');
     expect(r.code).toBe(6);
     expect(JSON.parse(r.stdout)).toMatchObject({ accepted: 2, rejected: 2, columns: { channel: 'Source', cost: 'Amount Spent (USD)' } });
+  });
+});
+
+describe('fupan import while `fupan serve` owns the data directory', { timeout: 240_000 }, () => {
+  let server: ChildProcess;
+
+  beforeAll(async () => {
+    server = spawn(process.execPath, ['--import', 'tsx', main, '--data-dir', data, 'serve', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('server did not start')), 120_000);
+      server.stdout!.on('data', (chunk: Buffer) => {
+        if (/running at http/.test(chunk.toString())) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+    });
+  }, 150_000);
+
+  afterAll(async () => {
+    server?.kill('SIGTERM');
+    await new Promise((r) => server?.once('exit', r));
+  });
+
+  it('reads and validates locally, writes through the server (events and spend)', () => {
+    const file = copy('orders.csv');
+    const r = fupan('import', 'orders', file, '--project', 'shop', '--json');
+    expect(r.code).toBe(6);
+    expect(JSON.parse(r.stdout)).toMatchObject({ accepted: 4, rejected: 2, skipped: 1 });
+    expect(existsSync(`${file}.rejects.csv`)).toBe(true);
+    const again = fupan('import', 'orders', file, '--project', 'shop', '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ accepted: 0, duplicates: 4 });
+
+    const spend = fupan('import', 'spend', join(fixtures, 'spend.parquet'), '--project', 'shop', '--json', '--rejects', join(dir, 'sp.rejects.csv'));
+    expect(JSON.parse(spend.stdout)).toMatchObject({ accepted: 5, rejected: 1 });
+    const n = fupan('sql', '--project', 'shop', "SELECT count() AS n, sum(cost) AS c FROM ad_spend FINAL WHERE date >= '2024-03-01' AND channel IN ('douyin', 'baidu') AND campaign IN ('c0', 'c1')", '--json');
+    expect(JSON.parse(n.stdout)).toEqual([{ n: 5, c: 100.5 + 201 + 301.5 + 502.5 + 603 }]);
+  });
+
+  it('an unknown project is exit 3 through the server too', () => {
+    expect(fupan('import', 'events', join(fixtures, 'events.csv'), '--project', 'nope').code).toBe(3);
   });
 });

@@ -1,12 +1,15 @@
 import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
 import { Argument, type Command } from 'commander';
-import { importFile } from '../../app/import.js';
+import { importFile, importFileWith, type ImportFileInput } from '../../app/import.js';
+import type { Project } from '../../app/projects.js';
 import { isFupanError } from '../../core/errors/index.js';
 import type { Lang } from '../../core/lang.js';
 import { IMPORT_KINDS, type ImportKind, type ImportProgress, type ImportSummary } from '../../ingestion/import/index.js';
-import { output, reportError, withStorage } from '../context.js';
+import type { EventIngestor, IngestResult, RawEvent } from '../../ingestion/types.js';
+import { type CliRun, output, reportError, withStorageOrServer } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import type { ServerClient } from '../remote.js';
 
 interface ImportOpts {
   project: string;
@@ -45,42 +48,83 @@ export function registerImport(program: Command): void {
       'after',
       '\nExit codes: 0 all rows imported · 6 some rows rejected (see the reject file) · 2 the file cannot be imported (nothing written) · 3 unknown project\nDocs: docs/import.md',
     )
-    .action(async (kind: ImportKind, file: string, opts: ImportOpts, cmd: Command) =>
-      withStorage(cmd, async (run) => {
-        const showBar = opts.progress === true || (opts.progress !== false && Boolean(process.stderr.isTTY));
-        const bar = showBar ? progressBar(run.lang) : undefined;
-        let summary: ImportSummary;
-        try {
-          summary = await importFile(
-            run.ctx,
-            {
-              projectId: opts.project,
-              kind,
-              file,
-              format: opts.format,
-              map: opts.map,
-              encoding: opts.encoding,
-              delimiter: opts.delimiter === '\\t' || opts.delimiter === 'tab' ? '\t' : opts.delimiter,
-              timeZone: opts.timeZone,
-              rejectsPath: opts.rejects,
-              batchSize: opts.batchSize ? Number(opts.batchSize) || undefined : undefined,
-              lang: run.lang,
-            },
-            bar ? { onProgress: bar.update } : {},
-          );
-        } catch (e) {
-          bar?.stop();
-          if (isFupanError(e) && INPUT_ERRORS.has(e.code)) {
-            reportError(e, run.lang, run.json);
-            return EXIT.usage;
-          }
-          throw e;
-        }
-        bar?.stop();
-        output(run, summary, () => humanSummary(summary, run.lang));
-        return summary.rejected > 0 ? EXIT.partial : EXIT.ok;
-      }),
-    );
+    .action(async (kind: ImportKind, file: string, opts: ImportOpts, cmd: Command) => {
+      const input = (lang: Lang): ImportFileInput => ({
+        projectId: opts.project,
+        kind,
+        file,
+        format: opts.format,
+        map: opts.map,
+        encoding: opts.encoding,
+        delimiter: opts.delimiter === '\\t' || opts.delimiter === 'tab' ? '\t' : opts.delimiter,
+        timeZone: opts.timeZone,
+        rejectsPath: opts.rejects,
+        batchSize: opts.batchSize ? Number(opts.batchSize) || undefined : undefined,
+        lang,
+      });
+      const showBar = opts.progress === true || (opts.progress !== false && Boolean(process.stderr.isTTY));
+      await withStorageOrServer(
+        cmd,
+        (run: CliRun) => runWithSummary(run, showBar, (onProgress) => importFile(run.ctx, input(run.lang), onProgress ? { onProgress } : {})),
+        async (server, run) => {
+          // `fupan serve` owns the data directory: read and validate here, write through it.
+          const project = await server.request<Project>('GET', `/api/projects/${encodeURIComponent(opts.project)}`);
+          const deps = {
+            ingestor: remoteIngestor(server),
+            writeSpend: (projectId: string, rows: unknown[]) =>
+              server.request('POST', `/api/projects/${encodeURIComponent(projectId)}/import/spend`, { rows }),
+          };
+          return runWithSummary(run, showBar, (onProgress) => importFileWith(deps, project, input(run.lang), onProgress ? { onProgress } : {}));
+        },
+      );
+    });
+}
+
+/** Runs an import with the progress bar, prints the summary, and answers the exit code. */
+async function runWithSummary(
+  run: { lang: Lang; json: boolean },
+  showBar: boolean,
+  body: (onProgress: ((p: ImportProgress) => void) | undefined) => Promise<ImportSummary>,
+): Promise<number> {
+  const bar = showBar ? progressBar(run.lang) : undefined;
+  let summary: ImportSummary;
+  try {
+    summary = await body(bar?.update);
+  } catch (e) {
+    bar?.stop();
+    if (isFupanError(e) && INPUT_ERRORS.has(e.code)) {
+      reportError(e, run.lang, run.json);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+  bar?.stop();
+  output(run, summary, () => humanSummary(summary, run.lang));
+  return summary.rejected > 0 ? EXIT.partial : EXIT.ok;
+}
+
+/** Largest request body the remote ingestor sends (the server's default limit is 20 MiB). */
+const MAX_REMOTE_BYTES = 8 * 1024 * 1024;
+
+/** The pipeline of a running server, fed in requests below its body limit. */
+function remoteIngestor(server: ServerClient): EventIngestor {
+  const send = async (projectId: string, events: readonly RawEvent[], offset: number): Promise<IngestResult> => {
+    const bytes = Buffer.byteLength(JSON.stringify(events));
+    if (bytes > MAX_REMOTE_BYTES && events.length > 1) {
+      const mid = Math.ceil(events.length / 2);
+      const a = await send(projectId, events.slice(0, mid), offset);
+      const b = await send(projectId, events.slice(mid), offset + mid);
+      return {
+        accepted: a.accepted + b.accepted,
+        duplicates: a.duplicates + b.duplicates,
+        clamped: a.clamped + b.clamped,
+        rejected: [...a.rejected, ...b.rejected],
+      };
+    }
+    const r = await server.request<IngestResult>('POST', `/api/projects/${encodeURIComponent(projectId)}/import/events`, { events });
+    return { ...r, rejected: r.rejected.map((x) => ({ ...x, index: x.index + offset })) };
+  };
+  return { ingest: (projectId, events) => send(projectId, events, 0) };
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -8,6 +8,7 @@ import { KINDS } from './kinds.js';
 import { type Mapping, parseMapOption, resolveMapping } from './mapping.js';
 import { openReader } from './readers/index.js';
 import { RejectWriter } from './rejects.js';
+import { insertSpend } from './spend.js';
 import { EXPECTED, makePreparer, type Prepared, type SpendRow } from './schemas.js';
 import type { ImportFormat, ImportKind, ReadProgress, TableReader } from './types.js';
 import { cellText } from './values.js';
@@ -37,9 +38,11 @@ export interface ImportOptions {
 }
 
 export interface ImportDeps {
-  engine: Engine;
   /** The capture pipeline; events, orders and surveys go through it. */
   ingestor: EventIngestor;
+  /** Writes validated ad-spend rows (keys unique within a call); by default `insertSpend` on `engine`. */
+  writeSpend?: (projectId: string, rows: SpendRow[]) => Promise<unknown>;
+  engine?: Engine;
 }
 
 export interface ImportProgress extends ReadProgress {
@@ -101,10 +104,6 @@ async function* guarded<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
   }
 }
 
-function toChTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-}
-
 /**
  * Imports one file into a project. Everything that can make the whole file unusable —
  * format, `--map`, unreadable file, missing columns — is checked before the first write,
@@ -134,7 +133,6 @@ export async function runImport(deps: ImportDeps, o: ImportOptions): Promise<Imp
   const batchSize = Math.max(1, o.batchSize ?? DEFAULT_BATCH);
   const s = { rows: 0, accepted: 0, rejected: 0, duplicates: 0, skipped: 0, clamped: 0 };
   const spendKeys = new Set<string>();
-  let lastVersion = 0;
   let lastRow = 0;
 
   const reject = async (row: number, field: string, value: unknown, code: string, reason: string) => {
@@ -164,10 +162,10 @@ export async function runImport(deps: ImportDeps, o: ImportOptions): Promise<Imp
       byKey.set(key, r);
       if (spendKeys.size < MAX_SPEND_KEYS) spendKeys.add(key);
     }
-    lastVersion = Math.max(Date.now(), lastVersion + 1);
-    const insertedAt = toChTime(lastVersion);
-    const out = [...byKey.values()].map((r) => ({ project_id: o.projectId, ...r, inserted_at: insertedAt }));
-    await deps.engine.insert('ad_spend', out);
+    const out = [...byKey.values()];
+    if (deps.writeSpend) await deps.writeSpend(o.projectId, out);
+    else if (deps.engine) await insertSpend(deps.engine, o.projectId, out);
+    else throw new TypeError('runImport: ad spend needs writeSpend or engine');
     s.accepted += out.length;
   };
 
