@@ -51,7 +51,7 @@ const quote = JSON.stringify;
  * (see timestamp.ts), the uuid canonical or derived (see uuid.ts).
  */
 export function normalizeEvent(raw: unknown, index: number, ctx: NormalizeContext): NormalizedEvent | Rejection {
-  const failure = checkEvent(raw);
+  const failure = checkEvent(raw, { skipTimes: true });
   if (failure) return rejection(index, failure.code, { field: failure.field });
   const e = raw as Record<string, unknown>;
   let properties = (isPlainObject(e['properties']) ? e['properties'] : {}) as Record<string, unknown>;

@@ -10,6 +10,8 @@ const DATE_ONLY_RE = /^\d{4}-\d{2}-\d{2}$/;
 export function parseInstant(value: unknown): number {
   if (typeof value === 'number') return Number.isFinite(value) ? value : NaN;
   if (typeof value !== 'string' || value.length < 10 || value.length > 40) return NaN;
+  // Fast path: what SDKs send (Date.toISOString(): 2026-01-31T08:00:00.000Z).
+  if (value.length === 24 && value.charCodeAt(23) === 90 && value.charCodeAt(10) === 84) return Date.parse(value);
   let text = value.trim();
   if (!DATE_ONLY_RE.test(text) && !ZONE_RE.test(text)) text += 'Z';
   return Date.parse(text.replace(' ', 'T'));
@@ -69,6 +71,16 @@ export function resolveTimestamp(input: TimestampInput): TimestampResult {
 
 /** `YYYY-MM-DD hh:mm:ss.sss` in UTC, the text ClickHouse reads into DateTime64(3, 'UTC'). */
 export function chDateTime(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+  const sec = Math.floor(ms / 1000);
+  if (sec !== lastSecond) {
+    const iso = new Date(sec * 1000).toISOString();
+    lastPrefix = `${iso.slice(0, 10)} ${iso.slice(11, 19)}.`;
+    lastSecond = sec;
+  }
+  const milli = ms - sec * 1000;
+  return lastPrefix + (milli < 10 ? '00' : milli < 100 ? '0' : '') + milli;
 }
+
+// Events of a batch mostly fall in the same second: format the date part once.
+let lastSecond = NaN;
+let lastPrefix = '';

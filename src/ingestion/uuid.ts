@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -10,12 +10,9 @@ export function canonicalUuid(value: string): string | undefined {
 
 /** A name-based UUID (SHA-1, version-5 layout) of the given parts; stable across processes. */
 export function hashUuid(...parts: string[]): string {
-  const h = createHash('sha1');
-  for (const part of parts) {
-    h.update(part);
-    h.update('\u0000');
-  }
-  const b = h.digest();
+  let text = '';
+  for (const part of parts) text += part + '\u0000';
+  const b = hash('sha1', text, 'buffer');
   b[6] = (b[6]! & 0x0f) | 0x50;
   b[8] = (b[8]! & 0x3f) | 0x80;
   const hex = b.toString('hex', 0, 16);

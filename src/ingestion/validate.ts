@@ -62,9 +62,10 @@ function optionalObject(v: unknown): boolean {
 /**
  * The per-event fast path: the same verdict as `captureEventSchema`, without building zod
  * issues for the good events that are nearly all of the traffic. Returns the first
- * failure, or undefined when the event is valid.
+ * failure, or undefined when the event is valid. `skipTimes` leaves `timestamp` / `offset`
+ * to resolveTimestamp (same rules, parsed once).
  */
-export function checkEvent(raw: unknown): CheckFailure | undefined {
+export function checkEvent(raw: unknown, options: { skipTimes?: boolean } = {}): CheckFailure | undefined {
   if (!isPlainObject(raw)) return { code: 'event_not_object', field: '(event)' };
   if (!validName(raw['event'])) return { code: 'event_invalid_name', field: 'event' };
   const props = raw['properties'];
@@ -79,11 +80,13 @@ export function checkEvent(raw: unknown): CheckFailure | undefined {
   if (uuid !== undefined && uuid !== null && (typeof uuid !== 'string' || canonicalUuid(uuid) === undefined)) {
     return { code: 'event_invalid_uuid', field: 'uuid' };
   }
-  const ts = raw['timestamp'];
-  if (ts !== undefined && ts !== null && Number.isNaN(parseInstant(ts))) return { code: 'event_invalid_timestamp', field: 'timestamp' };
-  const offset = raw['offset'];
-  if (offset !== undefined && offset !== null && !(typeof offset === 'number' && Number.isFinite(offset) && offset >= 0)) {
-    return { code: 'event_invalid_timestamp', field: 'offset' };
+  if (!options.skipTimes) {
+    const ts = raw['timestamp'];
+    if (ts !== undefined && ts !== null && Number.isNaN(parseInstant(ts))) return { code: 'event_invalid_timestamp', field: 'timestamp' };
+    const offset = raw['offset'];
+    if (offset !== undefined && offset !== null && !(typeof offset === 'number' && Number.isFinite(offset) && offset >= 0)) {
+      return { code: 'event_invalid_timestamp', field: 'offset' };
+    }
   }
   for (const key of ['$set', '$set_once'] as const) {
     if (!optionalObject(raw[key])) return { code: 'event_invalid_properties', field: key };
