@@ -1,5 +1,5 @@
 import { type Fragment, p, sql } from '../../sql/index.js';
-import { breakdownValue, capToTop } from '../shared/breakdown.js';
+import { breakdownValue, OTHER } from '../shared/breakdown.js';
 import type { ResolvedRange } from '../shared/date-range.js';
 import { compileFilters } from '../shared/filters.js';
 import { eventsWithPersons } from '../shared/persons.js';
@@ -27,6 +27,20 @@ export function windowEnd(to: Date, w: FunnelSpec['window']): Date {
   if (w.unit === 'month') d.setUTCMonth(d.getUTCMonth() + w.value);
   else d.setTime(d.getTime() + w.value * ms[w.unit]);
   return d;
+}
+
+/**
+ * Positions of the fields in a person's event tuples: `(ts, mask[, val][, deadline])` — the
+ * value only with a breakdown, the deadline only for calendar-month windows (every other
+ * window is a fixed number of milliseconds added in the fold).
+ */
+export function layout(spec: FunnelSpec): { val?: number; deadline?: number; fields: string[] } {
+  const fields = ['ts', 'mask', ...(spec.breakdown ? ['val'] : []), ...(spec.window.unit === 'month' ? ['deadline'] : [])];
+  const at = (f: string) => (fields.includes(f) ? fields.indexOf(f) + 1 : undefined);
+  const out: { val?: number; deadline?: number; fields: string[] } = { fields };
+  if (at('val')) out.val = at('val');
+  if (at('deadline')) out.deadline = at('deadline');
+  return out;
 }
 
 export function usesPersonProps(spec: FunnelSpec): boolean {
@@ -58,11 +72,9 @@ export function funnelEvents(spec: FunnelSpec, projectId: string, range: Resolve
   if (spec.order === 'unordered') {
     bits.push(sql`bitShiftLeft(toUInt32((${sql.join(stepBits, ' OR ')}) AND ${inRange}), ${sql.trusted(String(START_BIT))})`);
   }
-  let val: Fragment = sql`''`;
-  if (spec.breakdown) {
-    val = breakdownValue(spec.breakdown);
-    if (top) val = capToTop(val, top);
-  }
+  // The breakdown value travels as its 1-based index in `top` (0 = "Other"): a UInt8 is far
+  // cheaper than a string to collect, sort and copy per person. Decoded at the end.
+  const val = spec.breakdown ? sql`toUInt8(indexOf(${p.strings(top ?? [])}, ${breakdownValue(spec.breakdown)}))` : sql`toUInt8(0)`;
   const names = [...new Set([...spec.steps.map((s) => s.event), ...spec.exclusions.map((x) => x.event)])];
   const source = eventsWithPersons({
     projectId,
@@ -71,10 +83,21 @@ export function funnelEvents(spec: FunnelSpec, projectId: string, range: Resolve
     withPersonProperties: usesPersonProps(spec),
   });
   const mask = sql.join(bits, ' + ');
+  // Calendar months vary in length; every other unit is a fixed number of milliseconds.
+  const deadline = spec.window.unit === 'month' ? sql`toUnixTimestamp64Milli(${addWindow(sql`timestamp`, spec.window)})` : sql`0`;
+  // Only persons who entered (a step-0 event in the range) need their events collected:
+  // typically a minority of those with any step event (returning persons doing later steps),
+  // so a semi-join on the small set of entrants saves most of the per-person work.
+  const step0 = spec.steps[0]!;
+  const entrants = eventsWithPersons({ projectId, range, events: [step0.event], withPersonProperties: usesPersonProps(spec) });
+  const conditions = [
+    ...(spec.order === 'strict' ? [] : [sql`mask != 0`]),
+    ...(spec.order === 'unordered' ? [] : [sql`person_id IN (SELECT person_id FROM ${entrants} WHERE ${compileFilters(step0.filters)})`]),
+  ];
   return sql`SELECT person_id, toUnixTimestamp64Milli(timestamp) AS ts, toUInt32(${mask}) AS mask,
-      toUnixTimestamp64Milli(${addWindow(sql`timestamp`, spec.window)}) AS deadline, ${val} AS val
+      ${deadline} AS deadline, ${val} AS val
     FROM ${source}
-    ${spec.order === 'strict' ? sql.empty : sql`WHERE mask != 0`}`;
+    ${conditions.length ? sql`WHERE ${sql.join(conditions, ' AND ')}` : sql.empty}`;
 }
 
 /**
@@ -96,30 +119,45 @@ export function funnelPersons(spec: FunnelSpec, projectId: string, range: Resolv
   // Unordered: identical steps (same event and filters) need distinct events.
   const keys = spec.steps.map((st) => JSON.stringify([st.event, st.filters]));
   const ranks = keys.map((key, k) => keys.slice(0, k + 1).filter((x) => x === key).length);
-  const fold = bestAttempt({ steps: n, order: spec.order, exclusions, ranks });
+  const L = layout(spec);
+  const fold = bestAttempt({
+    steps: n,
+    order: spec.order,
+    exclusions,
+    ranks,
+    ...(attribution === 'first_touch' || attribution === 'last_touch' ? { valField: L.val! } : {}),
+    ...(L.deadline ? { deadlineField: L.deadline } : { windowMs: windowEnd(new Date(0), spec.window).getTime() }),
+  });
+  const f = (i: number | undefined) => sql.trusted(`e.${i}`);
+  // A copy of event tuple `e` with its mask replaced.
+  const withMask = (mask: Fragment) => sql`(e.1, ${mask}${sql.join(L.fields.slice(2).map((_, i) => sql`, ${f(i + 3)}`), '')})`;
 
   // The events each breakdown value's funnel sees (per-value funnels clear foreign step bits).
-  let perValue: Fragment = sql`SELECT person_id, '' AS bv, evs FROM grouped`;
+  let perValue: Fragment = sql`SELECT person_id, toUInt8(0) AS bv, evs FROM grouped`;
   if (attribution === 'all_events') {
     // Events of other values keep only their exclusion bits.
     const keep = spec.order === 'unordered' ? 2 ** START_BIT - 2 ** n : 2 ** 32 - 2 ** n;
     perValue = sql`SELECT person_id, bv,
-        arrayMap(e -> if(e.4 = bv, e, (e.1, bitAnd(e.2, ${p.uint32(keep)}), e.3, e.4)), evs) AS evs
-      FROM (SELECT person_id, evs, bv FROM grouped ARRAY JOIN arrayDistinct(arrayMap(e -> e.4, arrayFilter(e -> bitTest(e.2, ${sql.trusted(spec.order === 'unordered' ? String(31) : '0')}), evs))) AS bv)`;
+        arrayMap(e -> if(${f(L.val)} = bv, e, ${withMask(sql`bitAnd(e.2, ${p.uint32(keep)})`)}), evs) AS evs
+      FROM (SELECT person_id, evs, bv FROM grouped ARRAY JOIN arrayDistinct(arrayMap(e -> ${f(L.val)}, arrayFilter(e -> bitTest(e.2, ${sql.trusted(spec.order === 'unordered' ? String(31) : '0')}), evs))) AS bv)`;
   } else if (attribution === 'step') {
     const k = sql.trusted(String(spec.breakdown!.step));
     const clear = p.uint32(2 ** 32 - 1 - 2 ** spec.breakdown!.step!);
-    perValue = sql`SELECT person_id, bv, arrayMap(e -> if(e.4 = bv, e, (e.1, bitAnd(e.2, ${clear}), e.3, e.4)), evs) AS evs
+    perValue = sql`SELECT person_id, bv, arrayMap(e -> if(${f(L.val)} = bv, e, ${withMask(sql`bitAnd(e.2, ${clear})`)}), evs) AS evs
       FROM (SELECT person_id, evs, bv FROM grouped ARRAY JOIN if(
         arrayExists(e -> bitTest(e.2, ${k}), evs),
-        arrayDistinct(arrayMap(e -> e.4, arrayFilter(e -> bitTest(e.2, ${k}), evs))),
-        [arrayFirst(e -> bitTest(e.2, 0), evs).4]) AS bv)`;
+        arrayDistinct(arrayMap(e -> ${f(L.val)}, arrayFilter(e -> bitTest(e.2, ${k}), evs))),
+        [arrayFirst(e -> bitTest(e.2, 0), evs).${sql.trusted(String(L.val))}]) AS bv)`;
   }
-  const bvOut = attribution === 'first_touch' ? sql`best.2[1]` : attribution === 'last_touch' ? sql`best.2[-1]` : sql`bv`;
+  const idx = attribution === 'first_touch' ? sql`best.2[1]` : attribution === 'last_touch' ? sql`best.2[-1]` : sql`bv`;
+  const bvOut = spec.breakdown ? sql`if(${idx} = 0, ${p.string(OTHER)}, ${p.strings(top ?? [])}[${idx}])` : sql`''`;
+  // Events sorted by time, then by their lowest step bit (same-millisecond events count in
+  // step order), then by value, as one integer key (ms × 32 × 256 stays below 2^63).
+  const sortKey = sql`(x.1 * 32 + bitCount(bitXor(x.2, x.2 - 1)) - 1) * 256${L.val ? sql` + x.${sql.trusted(String(L.val))}` : sql.empty}`;
   const startBit = spec.order === 'unordered' ? START_BIT : 0;
   return sql`
     WITH grouped AS (
-      SELECT person_id, arraySort(groupArray((ts, mask, deadline, val))) AS evs
+      SELECT person_id, arraySort(x -> ${sortKey}, groupArray((${sql.trusted(L.fields.join(', '))}))) AS evs
       FROM (${funnelEvents(spec, projectId, range, top)})
       GROUP BY person_id
       HAVING bitTest(groupBitOr(mask), ${sql.trusted(String(startBit))})
