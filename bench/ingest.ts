@@ -5,7 +5,7 @@
  * identity); prints the ratio. Also measures the query-time cost of identity resolution
  * (eventsWithPersons vs plain person_id).
  *
- *   npm run bench -- ingest [--events 1000000] [--batch 1000] [--concurrency 8] [--users 100000] [--gzip]
+ *   npm run bench -- ingest [--events 1000000] [--batch 1000] [--concurrency 16] [--users 100000] [--rounds 5] [--gzip]
  *
  * Query-time cost of identity (eventsWithPersons, src/analyses/shared/persons.ts: a LEFT
  * JOIN on the argMax-collapsed person_overrides of the project), measured on chDB with
@@ -39,10 +39,11 @@ interface Options {
   concurrency: number;
   users: number;
   gzip: boolean;
+  rounds: number;
 }
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { events: 1_000_000, batch: 1000, concurrency: 8, users: 100_000, gzip: false };
+  const o: Options = { events: 1_000_000, batch: 1000, concurrency: 16, users: 100_000, gzip: false, rounds: 5 };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--gzip') o.gzip = true;
@@ -113,12 +114,13 @@ function send(body) {
     req.end(body);
   });
 }
-async function loop() { while (next < bodies.length) { const body = bodies[next++]; bytes += body.length; await send(body); } }
-parentPort.once('message', async () => {
+let end = 0;
+async function loop() { while (next < end) { const body = bodies[next++]; bytes += body.length; await send(body); } }
+parentPort.on('message', async ({ from, to }) => {
+  next = from; end = to; latencies.length = 0; accepted = 0; failed = 0; bytes = 0;
   const t = performance.now();
   await Promise.all(Array.from({ length: concurrency }, loop));
-  parentPort.postMessage({ seconds: (performance.now() - t) / 1000, latencies, accepted, failed, bytes });
-  agent.destroy();
+  parentPort.postMessage({ seconds: (performance.now() - t) / 1000, latencies: latencies.slice(), accepted, failed, bytes });
 });
 parentPort.postMessage('ready');
 `;
@@ -139,40 +141,9 @@ export async function run(args: string[]): Promise<void> {
   const baseMs = Date.now() - 3_600_000;
   console.log(`ingest bench: ${batches * o.batch} events, ${o.batch}/request, ${o.concurrency} concurrent requests, ${o.users} users${o.gzip ? ', gzip' : ''}; data in ${dir}`);
   try {
-    // 1. Raw engine insert of the same rows (person ids precomputed, timestamps converted).
-    const rawProject = 'raw';
-    const rawBatch = 50_000;
-    let rawRows: Record<string, unknown>[] = [];
-    let rawMs = 0;
-    let rawCount = 0;
-    const flushRaw = async () => {
-      const t = performance.now();
-      await storage.engine.insert('events', rawRows);
-      rawMs += performance.now() - t;
-      rawCount += rawRows.length;
-      rawRows = [];
-    };
-    for (let b = 0; b < batches; b++) {
-      for (const e of makeBatch(b, o.batch, o.users, baseMs)) {
-        const ts = new Date(e['timestamp'] as string).toISOString();
-        rawRows.push({
-          project_id: rawProject,
-          uuid: e['uuid'],
-          event: e['event'],
-          distinct_id: e['distinct_id'],
-          person_id: '00000000-0000-4000-8000-000000000001',
-          timestamp: `${ts.slice(0, 10)} ${ts.slice(11, 23)}`,
-          properties: JSON.stringify(e['properties']),
-          flags: 0,
-        });
-      }
-      if (rawRows.length >= rawBatch) await flushRaw();
-    }
-    if (rawRows.length) await flushRaw();
-    const rawRate = rawCount / (rawMs / 1000);
-    console.log(`raw engine insert (Engine.insert, ${rawBatch} rows per insert): ${Math.round(rawRate).toLocaleString('en')} rows/s`);
-
-    // 2. HTTP through a listening server.
+    // The HTTP run and the raw run alternate in rounds, so both see the same machine (the
+    // benchmark machines are shared; a load change between two long phases would skew
+    // the ratio).
     const { ingestKey } = await createProject(ctx, { id: 'bench', name: 'Bench' });
     const app = await buildServer(ctx, { webDist: false });
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -182,26 +153,71 @@ export async function run(args: string[]): Promise<void> {
       workerData: { port, key: ingestKey, batches, size: o.batch, users: o.users, baseMs, concurrency: o.concurrency, gzip: o.gzip },
     });
     await new Promise<void>((resolve) => worker.once('message', () => resolve()));
-    const cpu0 = process.cpuUsage();
-    worker.postMessage('go');
-    const result = await new Promise<{ seconds: number; latencies: number[]; accepted: number; failed: number; bytes: number }>((resolve) =>
-      worker.once('message', resolve),
-    );
-    const cpu = process.cpuUsage(cpu0);
+
+    const rawBatch = 50_000;
+    let rawMs = 0;
+    let rawCount = 0;
+    const http = { seconds: 0, latencies: [] as number[], accepted: 0, failed: 0, bytes: 0, cpuMicros: 0 };
+    const perRound = Math.ceil(batches / o.rounds);
+    for (let from = 0; from < batches; from += perRound) {
+      const to = Math.min(batches, from + perRound);
+      // Raw: Engine.insert of the same rows (person ids and UTC times precomputed).
+      let rows: Record<string, unknown>[] = [];
+      const flush = async () => {
+        const t = performance.now();
+        await storage.engine.insert('events', rows);
+        rawMs += performance.now() - t;
+        rawCount += rows.length;
+        rows = [];
+      };
+      for (let b = from; b < to; b++) {
+        for (const e of makeBatch(b, o.batch, o.users, baseMs)) {
+          const ts = new Date(e['timestamp'] as string).toISOString();
+          rows.push({
+            project_id: 'raw',
+            uuid: e['uuid'],
+            event: e['event'],
+            distinct_id: e['distinct_id'],
+            person_id: '00000000-0000-4000-8000-000000000001',
+            timestamp: `${ts.slice(0, 10)} ${ts.slice(11, 23)}`,
+            properties: JSON.stringify(e['properties']),
+            flags: 0,
+          });
+        }
+        if (rows.length >= rawBatch) await flush();
+      }
+      if (rows.length) await flush();
+      // HTTP: the worker sends batches [from, to) and waits for every acknowledgement.
+      const cpu0 = process.cpuUsage();
+      worker.postMessage({ from, to });
+      const r = await new Promise<{ seconds: number; latencies: number[]; accepted: number; failed: number; bytes: number }>((resolve) =>
+        worker.once('message', resolve),
+      );
+      const cpu = process.cpuUsage(cpu0);
+      http.seconds += r.seconds;
+      http.latencies.push(...r.latencies);
+      http.accepted += r.accepted;
+      http.failed += r.failed;
+      http.bytes += r.bytes;
+      http.cpuMicros += cpu.user + cpu.system;
+    }
     await worker.terminate();
     await app.close();
-    const lat = result.latencies.sort((a, b) => a - b);
-    const httpRate = result.accepted / result.seconds;
+
+    const rawRate = rawCount / (rawMs / 1000);
+    const lat = http.latencies.sort((a, b) => a - b);
+    const httpRate = http.accepted / http.seconds;
     const stats = writerFor(storage.engine).stats;
+    console.log(`raw engine insert (Engine.insert, ${rawBatch} rows per insert): ${rawCount.toLocaleString('en')} rows in ${(rawMs / 1000).toFixed(2)} s = ${Math.round(rawRate).toLocaleString('en')} rows/s`);
     console.log(
-      `HTTP /batch: ${result.accepted.toLocaleString('en')} events acknowledged in ${result.seconds.toFixed(2)} s = ${Math.round(httpRate).toLocaleString('en')} events/s ` +
-        `(${(result.bytes / result.seconds / 1e6).toFixed(1)} MB/s of bodies, ${result.failed} failed requests)`,
+      `HTTP /batch: ${http.accepted.toLocaleString('en')} events acknowledged in ${http.seconds.toFixed(2)} s = ${Math.round(httpRate).toLocaleString('en')} events/s ` +
+        `(${(http.bytes / http.seconds / 1e6).toFixed(1)} MB/s of bodies, ${http.failed} failed requests)`,
     );
     console.log(`ack latency per request: p50 ${pct(lat, 0.5).toFixed(1)} ms, p99 ${pct(lat, 0.99).toFixed(1)} ms, max ${lat[lat.length - 1]?.toFixed(1)} ms`);
     console.log(
-      `writer: ${stats.groups} inserts (avg ${Math.round(stats.events / Math.max(1, stats.groups))} events), dedup ${Math.round(stats.dedupMs)} ms (${stats.dedupLookups.toLocaleString("en")} uuids looked up in the table) ` +
-        `(${((stats.dedupMs / Math.max(1, stats.groups)) | 0)} ms per insert), identity ${Math.round(stats.identityMs)} ms, engine insert ${Math.round(stats.insertMs)} ms; ` +
-        `server process CPU ${((cpu.user + cpu.system) / 1e6 / result.seconds).toFixed(2)} cores`,
+      `writer: ${stats.groups} inserts (avg ${Math.round(stats.events / Math.max(1, stats.groups))} events); dedup ${Math.round(stats.dedupMs)} ms ` +
+        `(${stats.dedupLookups.toLocaleString('en')} uuids looked up in the table), identity ${Math.round(stats.identityMs)} ms, engine insert ${Math.round(stats.insertMs)} ms; ` +
+        `server process CPU during HTTP ${(http.cpuMicros / 1e6 / http.seconds).toFixed(2)} cores`,
     );
     console.log(`ratio HTTP / raw: ${(httpRate / rawRate).toFixed(2)}`);
 
