@@ -94,7 +94,7 @@ export interface ExperimentData {
 }
 
 export interface FindingData {
-  kind: 'contribution' | 'mix_rate' | 'adtributor' | 'anomaly' | 'funnel_drop' | 'goal_gap';
+  kind: 'contribution' | 'mix_rate' | 'adtributor' | 'anomaly' | 'segment_shift' | 'segment_outlier' | 'funnel_drop' | 'goal_gap';
   metricKey: string;
   sentence: Bilingual;
   numbers: Record<string, number | string | null>;

@@ -29,12 +29,20 @@ function basisText(f: Finding, lang: Lang): string {
   switch (f.basis.kind) {
     case 'same_weekday_median':
       return lang === 'zh-CN' ? '此前各周同一星期几的中位数' : 'the median of the same weekday in earlier weeks';
+    case 'rest_of_segments':
+      return lang === 'zh-CN' ? '同日其余分群' : 'the rest of the same day';
+    case 'comparison_period':
+      return c ? (lang === 'zh-CN' ? `对比期（${c.fromDate} – ${c.toDate}）` : `the comparison period (${c.fromDate} – ${c.toDate})`) : '';
     default:
       return c ? (lang === 'zh-CN' ? `上期（${c.fromDate} – ${c.toDate}）` : `the previous period (${c.fromDate} – ${c.toDate})`) : lang === 'zh-CN' ? '上期' : 'the previous period';
   }
 }
 
+const pValue = (p: number | null | undefined) => (p === null || p === undefined ? '—' : p < 0.001 ? '< 0.001' : p.toFixed(3));
+
 const METHOD: Record<string, Bilingual> = {
+  segment_outlier: { 'zh-CN': '分群与同日其余部分的双比例 z 检验，Benjamini–Hochberg 校正', 'en-US': 'two-proportion z-test of a segment against the rest of the day, Benjamini–Hochberg correction' },
+  segment_shift: { 'zh-CN': '分群双比例 z 检验，Benjamini–Hochberg 多重比较校正', 'en-US': 'two-proportion z-test per segment, Benjamini–Hochberg correction across segments' },
   adtributor: { 'zh-CN': 'Adtributor 维度排序（Bhagwan 等，NSDI 2014；Jensen–Shannon 惊奇度）', 'en-US': 'Adtributor dimension ranking (Bhagwan et al., NSDI 2014; Jensen–Shannon surprise)' },
   additive_contribution: { 'zh-CN': '加性贡献度 Δyᵢ / ΔY', 'en-US': 'additive contribution Δyᵢ / ΔY' },
   mix_rate: { 'zh-CN': '结构（mix）与比率（rate）分解：ΔR = Σ Δw·r⁰ + Σ w⁰·Δr + Σ Δw·Δr', 'en-US': 'mix-vs-rate decomposition: ΔR = Σ Δw·r⁰ + Σ w⁰·Δr + Σ Δw·Δr' },
@@ -68,6 +76,20 @@ export function findingText(f: Finding, metric: MetricLabel): FindingData {
       );
       break;
     }
+    case 'segment_shift':
+      sentence = both((l) =>
+        l === 'zh-CN'
+          ? `${segmentText(f, l)} 的${name[l]}从${basisText(f, l)}的 ${pct(n.r0, l)} 变为 ${pct(n.r1, l)}（${pp(n.delta)}，样本 ${n.n0} → ${n.n1}，校正后 p = ${pValue(n.adjustedP)}）。`
+          : `${name[l]} for ${segmentText(f, l)} went from ${pct(n.r0, l)} in ${basisText(f, l)} to ${pct(n.r1, l)} (${pp(n.delta)}, n ${n.n0} → ${n.n1}, adjusted p = ${pValue(n.adjustedP)}).`,
+      );
+      break;
+    case 'segment_outlier':
+      sentence = both((l) =>
+        l === 'zh-CN'
+          ? `${f.basis.current.fromDate} ${segmentText(f, l)} 的${name[l]}为 ${pct(n.r1, l)}（n = ${n.n1}），同日其余为 ${pct(n.rRest, l)}（n = ${n.nRest}），校正后 p = ${pValue(n.adjustedP)}。`
+          : `On ${f.basis.current.fromDate}, ${name[l]} for ${segmentText(f, l)} was ${pct(n.r1, l)} (n = ${n.n1}) against ${pct(n.rRest, l)} for the rest of that day (n = ${n.nRest}), adjusted p = ${pValue(n.adjustedP)}.`,
+      );
+      break;
     case 'adtributor':
       sentence = both((l) =>
         l === 'zh-CN'

@@ -174,7 +174,7 @@ export interface ResultsSection {
  * comparison basis, the method, and the spec that reproduces it.
  */
 export interface Finding {
-  kind: 'contribution' | 'mix_rate' | 'adtributor' | 'anomaly' | 'funnel_drop' | 'goal_gap';
+  kind: 'contribution' | 'mix_rate' | 'adtributor' | 'anomaly' | 'segment_shift' | 'segment_outlier' | 'funnel_drop' | 'goal_gap';
   metricKey: string;
   sentence: string;
   numbers: Record<string, number | string | null>;

@@ -36,7 +36,9 @@ export async function detectMetricAnomalies(ctx: MetricsContext, projectId: stri
   const o = { ...ANOMALY_DEFAULTS, ...options };
   const history: DateSpan = { fromDate: addDays(span.fromDate, -(o.window + o.weeks * 7)), toDate: span.toDate };
   const ev = await createEvaluator(ctx, projectId, history);
-  const detect = (points: DailyPoint[]) => detectAnomalies(points, { ...o, from: span.fromDate, to: ev.counted.toDate < span.toDate ? ev.counted.toDate : span.toDate });
+  // A ratio metric's points carry their denominator as volume (see series()).
+  const ratio = ev.metric(key).isRate || ev.metric(key).definition.kind === 'funnel';
+  const detect = (points: DailyPoint[]) => detectAnomalies(points, { ...o, ratio, from: span.fromDate, to: ev.counted.toDate < span.toDate ? ev.counted.toDate : span.toDate });
   const overall = detect(series(await ev.values(key, { property: '', type: 'event', byDay: true }), ''));
   const findings: Finding[] = [];
   const skipped: MetricAnomalies['skipped'] = [];

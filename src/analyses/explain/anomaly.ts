@@ -26,6 +26,12 @@ export interface AnomalyOptions {
   window?: number;
   threshold?: number;
   minVolume?: number;
+  /**
+   * The series is a rate (its volume is a denominator): a day without volume has no rate
+   * (a retired app version, a channel that paused) and is never an anomaly, and a day
+   * must itself reach `minVolume` — a rate over three persons is noise.
+   */
+  ratio?: boolean;
 }
 
 export interface ScoredDay {
@@ -39,7 +45,7 @@ export interface ScoredDay {
   flagged: boolean;
   direction: 'up' | 'down' | null;
   /** Why a day was not scored or not flagged. */
-  reason?: 'not_enough_history' | 'below_min_volume' | 'within_threshold';
+  reason?: 'not_enough_history' | 'below_min_volume' | 'within_threshold' | 'no_volume';
 }
 
 export const ANOMALY_DEFAULTS = { weeks: 8, minWeeks: 3, window: 28, threshold: 3.5, minVolume: 30 } as const;
@@ -102,7 +108,7 @@ export function detectAnomalies(series: readonly DailyPoint[], options: AnomalyO
     const residual = value - e.value;
     const z = robustZ(residual, hist);
     const big = z !== null && Math.abs(z) > o.threshold;
-    const enough = e.volume >= o.minVolume;
+    const enough = e.volume >= o.minVolume && (!o.ratio || volume >= o.minVolume);
     out.push({
       date: d,
       value,
@@ -113,7 +119,7 @@ export function detectAnomalies(series: readonly DailyPoint[], options: AnomalyO
       expectedVolume: e.volume,
       flagged: big && enough,
       direction: z === null || z === 0 ? null : z > 0 ? 'up' : 'down',
-      ...(big && enough ? {} : { reason: big ? ('below_min_volume' as const) : ('within_threshold' as const) }),
+      ...(big && enough ? {} : { reason: o.ratio && volume === 0 ? ('no_volume' as const) : big ? ('below_min_volume' as const) : ('within_threshold' as const) }),
     });
   }
   return out;

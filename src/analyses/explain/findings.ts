@@ -12,13 +12,13 @@ const OTHER = '$other';
 
 /** One computed fact; the report turns it into a sentence (no prose here). */
 export interface Finding {
-  kind: 'adtributor' | 'contribution' | 'mix_rate' | 'anomaly';
+  kind: 'adtributor' | 'contribution' | 'mix_rate' | 'anomaly' | 'segment_shift' | 'segment_outlier';
   metric: string;
   dimension?: string;
   segment?: string;
   /** The numbers the sentence may use, by name. */
   numbers: Record<string, number | null>;
-  basis: { kind: 'previous_period' | 'comparison_period' | 'same_weekday_median'; current: DateSpan; comparison?: DateSpan };
+  basis: { kind: 'previous_period' | 'comparison_period' | 'same_weekday_median' | 'rest_of_segments'; current: DateSpan; comparison?: DateSpan };
   method: { name: string; reference: string; params?: Record<string, number> };
   /** How to reproduce: the function and arguments, and the SQL it ran. */
   reproduce: { call: string; args: Record<string, unknown>; queries: CompiledQuery[] };

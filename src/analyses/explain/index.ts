@@ -3,3 +3,4 @@ export * from './anomalies.js';
 export * from './anomaly.js';
 export * from './decompose.js';
 export * from './findings.js';
+export * from './shifts.js';

@@ -122,7 +122,8 @@ function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
 /**
  * Ordered funnel conversion: persons whose first step happens in the period (the entry
  * segment is that of their first entering event), converted when the later steps follow in
- * order within the window (ClickHouse windowFunnel on millisecond timestamps).
+ * order within the window (ClickHouse windowFunnel on millisecond timestamps). Daily
+ * series count person-days instead (see below).
  */
 function compileFunnel(steps: { event: string; filters: Filter[] }[], windowMs: number, env: AtomEnv): Fragment {
   const seg = segmentExpr(env.segment, env.timeZone);
@@ -132,10 +133,15 @@ function compileFunnel(steps: { event: string; filters: Filter[] }[], windowMs: 
     return i === 0 ? sql`(${c} AND ${inRange})` : c;
   });
   const src = source(env, { from: env.from, to: new Date(env.to.getTime() + windowMs), events: steps.map((s) => s.event) });
+  // A daily series counts each person once per local day they enter (conversions within
+  // that day): returning persons are in the daily denominators, so a day on which one
+  // version breaks a step shows in the whole project's series too. Over a whole span, a
+  // person counts once, from their first entry.
+  const perDay = env.segment?.byDay ? sql`person_id, toDate(timestamp, ${p.string(env.timeZone)})` : sql`person_id`;
   return grouped(
     sql`(SELECT argMinIf(${seg}, timestamp, ${conds[0]!}) AS seg,
         windowFunnel(${p.uint64(windowMs)})(toUInt64(toUnixTimestamp64Milli(timestamp)), ${sql.join(conds)}) AS level
-      FROM ${src} GROUP BY person_id HAVING countIf(${conds[0]!}) > 0)`,
+      FROM ${src} GROUP BY ${perDay} HAVING countIf(${conds[0]!}) > 0)`,
     sql`toFloat64(countIf(level = ${p.uint32(steps.length)})) AS num, toFloat64(count()) AS den, 0 AS x`,
     env,
   );

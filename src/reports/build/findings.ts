@@ -1,43 +1,81 @@
 import { detectMetricAnomalies } from '../../analyses/explain/anomalies.js';
 import { explainChange, type Finding } from '../../analyses/explain/findings.js';
+import { segmentOutliers, segmentShifts } from '../../analyses/explain/shifts.js';
+import { addDays } from '../../analyses/shared/time-zone.js';
 import type { ReportData } from '../data.js';
 import { findingText, type MetricLabel } from '../findings-text.js';
 import type { BuildContext } from './context.js';
 
-/** Metrics checked for anomalies on every report (counts with daily volume). */
+/** Metrics checked for anomalies when the project configured none (counts with daily volume). */
 const ANOMALY_METRICS = ['new_persons', 'orders', 'paid_signups'];
 const MAX_EXPLAINED = 6;
+const DEFAULT_DIMENSIONS = ['channel', 'campaign', 'region', 'device_type', 'app_version'];
 
 /**
- * 分析原因: for every key metric whose 环比 change is significant (or, where no test
- * applies, above the explainer's threshold) and every goal that is behind or at risk,
- * explain the change across the project's dimensions; then flag anomalies of the period.
- * When nothing qualifies, the findings stay empty and the report says so.
+ * 分析原因, in three passes, each saying only what its test shows:
+ * 1. every key metric whose 环比 change is significant, and every goal behind or at risk,
+ *    is explained across the project's dimensions (contributions / mix-vs-rate, ranked by
+ *    Adtributor);
+ * 2. every rate is checked for segment shifts (a channel or version whose own rate moved
+ *    significantly, BH-corrected) — the case a total-level test misses;
+ * 3. anomalies of the period (weekday-adjusted robust z); each flagged day is explained
+ *    against the same weekday a week earlier, which names the version or channel.
+ * When nothing qualifies the findings stay empty and the report says so.
  */
 export async function findingsStage(ctx: BuildContext, data: ReportData): Promise<void> {
   const deps = { engine: ctx.engine, meta: ctx.meta, now: ctx.now };
   const labels = new Map<string, MetricLabel>(data.metrics.map((m) => [m.key, { name: m.name, format: m.format, isRate: m.isRate }]));
-  const gapKeys = data.goals.filter((g) => g.status === 'behind' || g.status === 'at_risk').map((g) => g.metricKey);
-  // Significant changes; where no test applies (formula metrics such as AOV), headline
-  // metrics only; and every goal gap.
-  const changed = data.metrics.filter((m) => m.value !== null && m.previous !== null && (m.significant === true || (m.significant === null && m.headline)));
-  const candidates = [...new Set([...changed.map((m) => m.key), ...gapKeys])].slice(0, MAX_EXPLAINED);
-  const dimensions = ctx.settings.dimensions?.map((property) => ({ property })) ;
-  const found: Finding[] = [];
+  const dimensions = [...DEFAULT_DIMENSIONS, ...(ctx.settings.dimensions ?? [])].map((property) => ({ property }));
+  // Period over period, app versions are confounded by the release train (every week a
+  // new version takes the traffic of the old one), so "version 2.20 explains the change"
+  // would always be true and never useful. Versions stay in the within-day passes.
+  const periodDimensions = dimensions.filter((d) => d.property !== 'app_version');
   const current = { fromDate: ctx.period.fromDate, toDate: ctx.period.toDate };
   const previous = { fromDate: ctx.previous.fromDate, toDate: ctx.previous.toDate };
-  for (const key of candidates) {
-    const explanation = await explainChange(deps, ctx.analysis.projectId, key, current, previous, {
-      ...(dimensions ? { dimensions: [...defaultDims(), ...dimensions] } : {}),
-    });
+  const found: Finding[] = [];
+
+  const gapKeys = data.goals.filter((g) => g.status === 'behind' || g.status === 'at_risk').map((g) => g.metricKey);
+  const changed = data.metrics.filter((m) => m.significant === true).map((m) => m.key);
+  for (const key of [...new Set([...changed, ...gapKeys])].slice(0, MAX_EXPLAINED)) {
+    if (!labels.has(key)) continue;
+    const explanation = await explainChange(deps, ctx.analysis.projectId, key, current, previous, { dimensions: periodDimensions });
     found.push(...explanation.findings.slice(0, 3));
   }
+
+  for (const m of data.metrics.filter((x) => x.isRate)) {
+    const shifts = await segmentShifts(deps, ctx.analysis.projectId, m.key, current, previous, { dimensions: periodDimensions });
+    found.push(...shifts.findings.slice(0, 3));
+  }
+
   for (const key of ctx.settings.anomalyMetrics ?? ANOMALY_METRICS) {
     if (!labels.has(key)) continue;
-    const anomalies = await detectMetricAnomalies(deps, ctx.analysis.projectId, key, current);
-    found.push(...anomalies.findings.slice(0, 3));
+    const anomalies = await detectMetricAnomalies(deps, ctx.analysis.projectId, key, current, { dimensions });
+    // A day flagged for the whole project is echoed by many segments; name it once and
+    // let the outlier test say which segment did it.
+    const projectDays = new Set(anomalies.findings.filter((a) => !a.dimension).map((a) => a.basis.current.fromDate));
+    const kept = anomalies.findings.filter((a) => !a.dimension || !projectDays.has(a.basis.current.fromDate));
+    for (const a of kept.slice(0, 3)) {
+      found.push(a);
+      if (a.dimension) continue;
+      // The whole project's day is off: which segment did it? For a rate, the segment far
+      // from the rest of that day; for a count, the contribution against a week earlier.
+      const day = a.basis.current.fromDate;
+      if (labels.get(key)!.isRate) {
+        found.push(...(await segmentOutliers(deps, ctx.analysis.projectId, key, day, { dimensions })).slice(0, 1));
+      } else {
+        const week = addDays(day, -7);
+        const why = await explainChange(deps, ctx.analysis.projectId, key, { fromDate: day, toDate: day }, { fromDate: week, toDate: week }, {
+          dimensions,
+          minRelativeChange: 0,
+          topDimensions: 1,
+          basisKind: 'comparison_period',
+        });
+        found.push(...why.findings.filter((f) => f.kind === 'contribution').slice(0, 1));
+      }
+    }
   }
-  data.findings = found.map((f) => findingText(f, labels.get(f.metric) ?? { name: { 'zh-CN': f.metric, 'en-US': f.metric }, format: 'number', isRate: false }));
+
+  data.findings = dedupe(found).map((f) => findingText(f, labels.get(f.metric) ?? { name: { 'zh-CN': f.metric, 'en-US': f.metric }, format: 'number', isRate: false }));
   if (!data.findings.length) {
     data.findingsNote = {
       'zh-CN': '本期关键指标没有统计上显著的变化、没有目标缺口需要解释，也没有检测到异常。',
@@ -46,6 +84,13 @@ export async function findingsStage(ctx: BuildContext, data: ReportData): Promis
   }
 }
 
-function defaultDims() {
-  return ['channel', 'campaign', 'region', 'device_type', 'app_version'].map((property) => ({ property }));
+/** The same segment can be named by two passes; keep the first (strongest) mention. */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = `${f.kind}|${f.metric}|${f.dimension ?? ''}|${f.segment ?? ''}|${f.basis.current.fromDate}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
