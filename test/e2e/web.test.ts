@@ -81,6 +81,22 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     await shot('dashboard-en');
   });
 
+  it('sets a goal and sees its attainment on the dashboard', async () => {
+    await go('/p/shop/goals');
+    await page.getByRole('button', { name: 'Add goal' }).click();
+    await pick('Metric', 'New persons');
+    await page.getByLabel('Target').fill('100');
+    await page.locator('.ant-modal').getByRole('button', { name: 'Save' }).click();
+    await page.locator('.ant-table-row', { hasText: 'New persons' }).waitFor({ timeout: 60_000 });
+    await settle();
+    await shot('goals-set-en');
+    await go('/p/shop/dashboard');
+    await page.getByTestId('goal-card').first().waitFor({ timeout: 60_000 });
+    await page.getByTestId('metric-card').first().waitFor();
+    await settle();
+    await shot('dashboard-goal-en');
+  });
+
   it('signs out and back in', async () => {
     await page.getByTestId('user-menu').click();
     await page.getByText('Sign out').click();
@@ -133,8 +149,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     await page.getByText('Published').first().waitFor({ timeout: 90_000 });
     await settle();
     await shot('report-published-en');
-    const download = page.waitForEvent('download');
-    await page.getByTestId('export-report').hover();
+    const download = page.waitForEvent('download', { timeout: 90_000 });
+    await page.getByTestId('export-report').click();
     await page.locator('.ant-dropdown-menu-item', { hasText: 'MD' }).click();
     const file = await download;
     const path = await file.path();

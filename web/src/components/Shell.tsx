@@ -76,6 +76,7 @@ export function Shell({ projectId, page, children }: { projectId: string | null;
           <span style={{ flex: 1 }} />
           <LangSwitch size="small" />
           <Dropdown
+            trigger={['click']}
             menu={{
               items: [
                 { key: 'account', icon: <UserOutlined />, label: t('auth.account') },

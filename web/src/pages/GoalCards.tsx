@@ -98,7 +98,7 @@ export function GoalCards({ period }: { period: string }) {
             <div style={{ fontSize: 22, fontWeight: 600, margin: '4px 0' }}>{fmtValue(g.actual, g.format, lang)}</div>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('dash.target')} {fmtValue(g.target, g.format, lang)}</Typography.Text>
             <div style={{ fontSize: 12, marginTop: 6 }}>{t('dash.attainment')}</div>
-            <Progress percent={Math.round((g.attainment ?? 0) * 100)} size="small" status={g.status === 'behind' ? 'exception' : undefined} />
+            <Progress percent={Math.round((g.attainment ?? 0) * 100)} format={(p) => `${p}%`} size="small" status={g.status === "behind" ? "exception" : undefined} />
             {g.timeProgress !== null && (
               <>
                 <div style={{ fontSize: 12 }}>{t('dash.timeElapsed')}</div>

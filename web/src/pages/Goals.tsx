@@ -71,7 +71,7 @@ export function GoalsPage() {
           }
         }}>
           <Form.Item name="metricKey" label={t('goals.metric')} rules={[{ required: true }]}>
-            <Select showSearch options={(metrics.data?.metrics ?? []).map((m) => ({ value: m.key, label: `${metricName(m, lang)} (${m.key})` }))} notFoundContent={metrics.error ? t('error.notBuilt') : t('metrics.empty')} />
+            <Select showSearch optionFilterProp="label" options={(metrics.data?.metrics ?? []).map((m) => ({ value: m.key, label: `${metricName(m, lang)} (${m.key})` }))} notFoundContent={metrics.error ? t('error.notBuilt') : t('metrics.empty')} />
           </Form.Item>
           <Form.Item label={t('period.label')}><Input value={period} disabled /></Form.Item>
           <Form.Item name="baseline" label={t('goals.baseline')}><InputNumber style={{ width: '100%' }} /></Form.Item>

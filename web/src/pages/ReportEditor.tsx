@@ -80,7 +80,7 @@ export function ReportEditor({ period }: { period: string }) {
         extra={<Space wrap>
           {editable && <Button onClick={save} loading={busy} disabled={!dirty} data-testid="save-report">{t('common.save')}</Button>}
           {editable && <Popconfirm title={t('reports.publishConfirm')} okText={t('common.yes')} cancelText={t('common.no')} onConfirm={publish}><Button type="primary" loading={busy} data-testid="publish-report">{t('reports.publish')}</Button></Popconfirm>}
-          <Dropdown menu={{ items: ['md', 'html', 'pdf'].map((f) => ({ key: f, label: f.toUpperCase() })), onClick: (e) => void exportAs(e.key) }}><Button data-testid="export-report">{t('reports.export')}</Button></Dropdown>
+          <Dropdown trigger={['click']} menu={{ items: ['md', 'html', 'pdf'].map((f) => ({ key: f, label: f.toUpperCase() })), onClick: (e) => void exportAs(e.key) }}><Button data-testid="export-report">{t('reports.export')}</Button></Dropdown>
         </Space>}
       />
       <Card title={t('reports.computed')} size="small" style={{ marginBottom: 16 }}>
