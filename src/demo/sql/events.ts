@@ -97,8 +97,10 @@ function sessionsQuery(chunk: Chunk): Fragment {
  * call comes ~15 s after the anchor wall (the 空档期).
  */
 function candidates(): Fragment {
+  // The extra properties are built only for events that happen (if() short-circuits).
   const t = (happens: Fragment, name: string, offset: Fragment, extra: Fragment, asUser: Fragment) =>
-    sql`tuple(toUInt8(${happens}), ${ev(name)}, toInt64(${offset}), ${extra}, toUInt8(${asUser}))`;
+    sql`tuple(toUInt8(${happens}) AS h${sql.trusted(String(++n))}, ${ev(name)}, toInt64(${offset}), if(h${sql.trusted(String(n))} = 1, ${extra}, ''), toUInt8(${asUser}))`;
+  let n = 0;
   const none = sql.trusted(`''`);
   const utm = sql`concat(${key(PROPS.utmSource)}, ${q}, channel_name, ${q}, ${key(PROPS.utmMedium)}, '"cpc"', ${key(PROPS.utmCampaign)}, ${q}, campaign_name, ${q})`;
   const order = sql`concat(${key(PROPS.orderId)}, ${q}, order_id, ${q}, ${key(PROPS.revenue)}, toString(price), ${key(PROPS.currency)}, '"CNY"', ${key(PROPS.productLine)}, ${q}, product_line, ${q})`;
