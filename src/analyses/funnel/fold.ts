@@ -3,12 +3,13 @@ import { type Fragment, sql } from '../../sql/index.js';
 /**
  * A person's best funnel attempt, written as ClickHouse array expressions.
  *
- * Input: `evs`, the person's events sorted by (ts, mask, …), each a tuple
- * `(ts Int64 ms, mask UInt32, deadline Int64 ms, val String)`. Bit k of `mask` says the
- * event matches step k (bit 0 only inside the date range: only those events may start an
- * attempt), bit N + j that it matches exclusion j, bit 31 (unordered only) that it may start
- * an attempt; `deadline` = ts + window, the deadline of an attempt this event starts.
- * Output: `(times Array(Int64), vals Array(String))`, the step times and breakdown values of
+ * Input: `evs`, the person's events sorted by (ts, lowest step bit, value), each a tuple
+ * `(ts Int64 ms, mask UInt32[, val UInt8][, deadline Int64 ms])` (see `layout` in
+ * source.ts). Bit k of `mask` says the event matches step k (bit 0 only inside the date
+ * range: only those events may start an attempt), bit N + j that it matches exclusion j,
+ * bit 31 (unordered only) that it may start an attempt; `deadline` = ts + window, carried
+ * only for calendar-month windows. `val` is the breakdown value's index in the top values.
+ * Output: `(times Array(Int64), vals Array(UInt8))`, the step times and breakdown values of
  * the best attempt (empty when no attempt survived).
  *
  * Why not `windowFunnel`: in its default mode one event can satisfy several steps (a funnel

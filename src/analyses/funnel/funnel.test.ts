@@ -60,8 +60,8 @@ describe('funnel on chDB (blueprints in test/fixtures/analyses/funnel.ts)', () =
   });
 
   it('STRICT vs ordered', async () => {
-    expect(counts(await run('strict', { steps: steps('view', 'signup', 'pay'), order: 'strict' }))).toEqual([3, 2, 1]);
-    expect(counts(await run('strict', { steps: steps('view', 'signup', 'pay') }))).toEqual([3, 3, 3]);
+    expect(counts(await run('strict', { steps: steps('view', 'signup', 'pay'), order: 'strict' }))).toEqual([4, 2, 1]);
+    expect(counts(await run('strict', { steps: steps('view', 'signup', 'pay') }))).toEqual([4, 4, 4]);
   });
 
   it('UNORDERED', async () => {

@@ -152,8 +152,9 @@ export function funnelPersons(spec: FunnelSpec, projectId: string, range: Resolv
   const idx = attribution === 'first_touch' ? sql`best.2[1]` : attribution === 'last_touch' ? sql`best.2[-1]` : sql`bv`;
   const bvOut = spec.breakdown ? sql`if(${idx} = 0, ${p.string(OTHER)}, ${p.strings(top ?? [])}[${idx}])` : sql`''`;
   // Events sorted by time, then by their lowest step bit (same-millisecond events count in
-  // step order), then by value, as one integer key (ms × 32 × 256 stays below 2^63).
-  const sortKey = sql`(x.1 * 32 + bitCount(bitXor(x.2, x.2 - 1)) - 1) * 256${L.val ? sql` + x.${sql.trusted(String(L.val))}` : sql.empty}`;
+  // step order; an event matching nothing sorts last: its "lowest bit" is 63), then by
+  // value, as one integer key (ms × 64 × 256 stays far below 2^63).
+  const sortKey = sql`(x.1 * 64 + bitCount(bitXor(x.2, x.2 - 1)) - 1) * 256${L.val ? sql` + x.${sql.trusted(String(L.val))}` : sql.empty}`;
   const startBit = spec.order === 'unordered' ? START_BIT : 0;
   return sql`
     WITH grouped AS (
