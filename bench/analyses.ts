@@ -14,6 +14,13 @@
  * steadier on a shared machine) and the process's peak resident memory while the analysis
  * ran (chDB runs in-process and has no query log, so RSS sampled every 5 ms is the honest
  * number: engine plus Node).
+ *
+ * Sort key: the events table's key (project_id, toDate(timestamp), event, …) is kept. Every
+ * query here filters a project, a date range and (funnel, retention, trends) a handful of
+ * event names: the key prunes granules by day and then by event inside each day, so a
+ * 5-step funnel over 30 days reads ~1 M of 10 M rows. A person-first key would let GROUP BY
+ * person_id run in order, but would lose the date pruning that every analysis relies on;
+ * the per-person work is instead kept small (only entrants' events are collected).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
