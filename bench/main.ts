@@ -6,6 +6,7 @@ const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   ingest: () => import('./ingest.js'),
   analyses: () => import('./analyses.js'),
   import: () => import('./import.js'),
+  report: () => import('./report.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);
