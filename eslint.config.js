@@ -2,7 +2,7 @@ import tseslint from 'typescript-eslint';
 import { layersRule } from './tools/eslint/layers.js';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'web/dist/**', 'node_modules/**', 'fupan-data/**', 'coverage/**', '**/__snapshots__/**'] },
+  { ignores: ['dist/**', 'web/dist/**', 'node_modules/**', 'fupan-data/**', 'coverage/**', '**/__snapshots__/**', '.scratch/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],

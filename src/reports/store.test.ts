@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgliteStore } from '../storage/metadata/pglite-store.js';
 import { migrateMeta } from '../storage/metadata/migrate.js';
-import { createProject } from '../app/projects.js';
 import { parsePeriod } from '../analyses/shared/period.js';
 import { iceScore } from './items.js';
 import { addItem, deleteItem, ensureReport, listItems, markPublished, previousPublished, updateItem } from './store.js';
@@ -11,7 +10,7 @@ describe('report drafts, written items and publishing', () => {
   beforeAll(async () => {
     meta = await PgliteStore.open();
     await migrateMeta(meta);
-    await createProject({ meta }, { id: 'shop', name: 'Shop' });
+    await meta.query(`INSERT INTO projects (id, name) VALUES ('shop', 'Shop')`);
   });
   afterAll(async () => meta?.close());
 
