@@ -56,8 +56,8 @@ export function normalizeEvent(raw: unknown, index: number, ctx: NormalizeContex
   const e = raw as Record<string, unknown>;
   let properties = (isPlainObject(e['properties']) ? e['properties'] : {}) as Record<string, unknown>;
   const did = e['distinct_id'] ?? properties['distinct_id'];
-  const distinctId = typeof did === 'number' ? String(did) : (did as string).trim();
-  const event = (e['event'] as string).trim();
+  const distinctId = typeof did === 'number' ? String(did) : toWellFormed((did as string).trim());
+  const event = toWellFormed((e['event'] as string).trim());
 
   const sentAtRaw = e['sent_at'];
   const ts = resolveTimestamp({
@@ -78,7 +78,13 @@ export function normalizeEvent(raw: unknown, index: number, ctx: NormalizeContex
     if (isPlainObject(setOnce)) properties['$set_once'] = { ...(properties['$set_once'] as object | undefined), ...setOnce };
     delete properties['token'];
   }
-  const propertiesJson = JSON.stringify(properties);
+  let propertiesJson = JSON.stringify(properties);
+  // JSON.stringify writes a lone UTF-16 surrogate as a \udXXX escape, which ClickHouse
+  // refuses (and would fail the whole insert): replace them with U+FFFD.
+  if (propertiesJson.includes('\\ud')) {
+    properties = wellFormed(properties) as Record<string, unknown>;
+    propertiesJson = JSON.stringify(properties);
+  }
   const rawUuid = e['uuid'];
   const uuid =
     typeof rawUuid === 'string'
@@ -93,4 +99,24 @@ export function normalizeEvent(raw: unknown, index: number, ctx: NormalizeContex
 
 export function isClamped(e: NormalizedEvent): boolean {
   return (e.flags & FLAGS.futureClamped) !== 0;
+}
+
+/** A copy of a JSON value with every lone surrogate (in keys and strings) replaced by U+FFFD. */
+export function wellFormed(value: unknown): unknown {
+  if (typeof value === 'string') return toWellFormed(value);
+  if (Array.isArray(value)) return value.map(wellFormed);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[toWellFormed(k)] = wellFormed(v);
+    return out;
+  }
+  return value;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The string with lone UTF-16 surrogates replaced by U+FFFD (String#toWellFormed). */
+export function toWellFormed(s: string): string {
+  LONE_SURROGATE.lastIndex = 0;
+  return LONE_SURROGATE.test(s) ? s.replace(LONE_SURROGATE, '\ufffd') : s;
 }

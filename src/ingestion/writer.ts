@@ -103,17 +103,33 @@ export class SerialWriter {
             const results = await this.writeGroup(projectId, jobs);
             jobs.forEach((job, i) => job.resolve(results[i]!));
           } catch (e) {
-            this.identity.discard();
-            // The insert may have landed even though it reported failure: from now on
-            // check everything against the table again.
-            this.seen.delete(projectId);
-            for (const job of jobs) job.reject(e);
+            this.reset(projectId);
+            if (jobs.length === 1) {
+              jobs[0]!.reject(e);
+              continue;
+            }
+            // One caller's batch must not fail the others': write them one by one.
+            for (const job of jobs) {
+              try {
+                job.resolve((await this.writeGroup(projectId, [job]))[0]!);
+              } catch (err) {
+                this.reset(projectId);
+                job.reject(err);
+              }
+            }
           }
         }
       }
     } finally {
       this.busy = false;
     }
+  }
+
+  /** After a failure: the insert may have landed even though it reported failure, so
+   * forget the in-memory state and check against the tables again. */
+  private reset(projectId: string): void {
+    this.identity.discard();
+    this.seen.delete(projectId);
   }
 
   private async writeGroup(projectId: string, jobs: Job[]): Promise<WriteResult[]> {

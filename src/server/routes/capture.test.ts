@@ -4,7 +4,7 @@ import { openTestStorage, type TestStorage } from '../../../test/helpers/storage
 import type { AppContext } from '../../app/context.js';
 import { createProject, issueKey } from '../../app/projects.js';
 import { loadConfig } from '../../config/load.js';
-import { compile, sql } from '../../sql/index.js';
+import { compile, p, sql } from '../../sql/index.js';
 import { buildServer } from '../app.js';
 
 const U = (n: number) => `0190b000-0000-7000-8000-${String(n).padStart(12, '0')}`;
@@ -74,6 +74,14 @@ describe('capture API over HTTP (real chDB, app.inject)', () => {
     const e = await post('/engage/', { $token: key, $distinct_id: 'u4', $set: { email: 'u4@x.cn' } });
     expect(e.json()).toMatchObject({ accepted: 1 });
     expect(await count(sql`AND event = '$set' AND distinct_id = 'u4'`)).toBe(1);
+  });
+
+  it('stores events with lone UTF-16 surrogates (replaced by U+FFFD) instead of failing the insert', async () => {
+    const body = `{"api_key":"${key}","batch":[{"event":"sur\\ud800","distinct_id":"d\\udfff","uuid":"${U(40)}","properties":{"k\\ud800":"v\\udc00"}},{"event":"sur-ok","distinct_id":"d"}]}`;
+    const r = await post('/batch', body);
+    expect(r.json()).toMatchObject({ accepted: 2 });
+    const [row] = await s.engine.query<{ e: string; p: string }>(compile(sql`SELECT event AS e, properties AS p FROM events WHERE uuid = ${p.uuid(U(40))}`));
+    expect(row).toEqual({ e: 'sur\ufffd', p: '{"k\ufffd":"v\ufffd"}' });
   });
 
   it('takes the key from Authorization: Bearer', async () => {
