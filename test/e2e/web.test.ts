@@ -19,7 +19,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   /** Waits until no spinner is left (data loaded or an error shown). */
-  const settle = () => page.waitForFunction(() => !document.querySelector('.ant-spin-spinning'), undefined, { timeout: 30_000 });
+  const settle = () => page.waitForFunction('!document.querySelector(".ant-spin-spinning")', undefined, { timeout: 30_000 });
   const go = async (path: string) => {
     await page.goto(server.url + path);
     await page.waitForLoadState('networkidle');
@@ -204,7 +204,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     await page.getByTestId('metric-card').first().waitFor();
     await settle();
     await shot('dashboard-zh-phone');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(1);
   });
 
