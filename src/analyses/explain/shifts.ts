@@ -25,9 +25,10 @@ export interface ShiftResult {
  * Segment shifts of a rate: a channel (version, region…) whose own conversion moved
  * significantly while the total barely did — the case a total-level test misses, e.g.
  * one channel's landing page breaking. Every segment with enough volume in both periods
- * gets a two-proportion z-test; p-values are adjusted across all segments of all
- * dimensions with Benjamini–Hochberg, so testing many segments does not manufacture
- * findings.
+ * gets a two-proportion z-test; p-values are adjusted with Benjamini–Hochberg within each
+ * dimension (each dimension is its own question: "which channel?", "which region?"), so
+ * testing many segments does not manufacture findings, while a dimension with dozens of
+ * small campaigns does not drown a clear channel signal.
  *
  * @example await segmentShifts(ctx, 'demo', 'signup_conversion', lastWeek, weekBefore)
  */
@@ -57,7 +58,7 @@ export async function segmentShifts(ctx: MetricsContext, projectId: string, key:
       if (t) tests.push({ dimension: d.property, segment, before: b, after: a, p: t.pValue });
     }
   }
-  const adjusted = bh(tests.map((t) => t.p));
+  const adjusted = adjustWithinDimensions(tests);
   const findings: Finding[] = [];
   tests.forEach((t, i) => {
     const r0 = t.before.numerator! / t.before.denominator!;
@@ -70,7 +71,7 @@ export async function segmentShifts(ctx: MetricsContext, projectId: string, key:
       segment: t.segment,
       numbers: { r0, r1, delta: r1 - r0, n0: t.before.denominator, n1: t.after.denominator, pValue: t.p, adjustedP: adjusted[i]! },
       basis: { kind: 'previous_period', current, comparison },
-      method: { name: 'segment_shift', reference: 'two-proportion z-test per segment, Benjamini–Hochberg across segments', params: { alpha, minVolume, minPercentagePoints: minPp } },
+      method: { name: 'segment_shift', reference: 'two-proportion z-test per segment, Benjamini–Hochberg within each dimension', params: { alpha, minVolume, minPercentagePoints: minPp } },
       reproduce: { call: 'segmentShifts', args: { projectId, metric: key, current, comparison, dimension: t.dimension }, queries: [...evThen.queries, ...evNow.queries] },
     });
   });
@@ -113,7 +114,7 @@ export async function segmentOutliers(ctx: MetricsContext, projectId: string, ke
       if (t) tests.push({ dimension: d.property, segment, x, n, xr: X - x, nr: N - n, p: t.pValue, weight: Math.abs(x / n - (X - x) / (N - n)) * (n / N) });
     }
   }
-  const adjusted = bh(tests.map((t) => t.p));
+  const adjusted = adjustWithinDimensions(tests);
   const best = new Map<string, Finding & { weight: number }>();
   tests.forEach((t, i) => {
     if (adjusted[i]! >= alpha) return;
@@ -127,9 +128,21 @@ export async function segmentOutliers(ctx: MetricsContext, projectId: string, ke
       segment: t.segment,
       numbers: { r1: t.x / t.n, rRest: t.xr / t.nr, n1: t.n, nRest: t.nr, pValue: t.p, adjustedP: adjusted[i]!, effectOnTotal: t.weight },
       basis: { kind: 'rest_of_segments', current: span },
-      method: { name: 'segment_outlier', reference: 'two-proportion z-test of a segment against the rest of the day, Benjamini–Hochberg across segments', params: { alpha, minVolume } },
+      method: { name: 'segment_outlier', reference: 'two-proportion z-test of a segment against the rest of the day, Benjamini–Hochberg within each dimension', params: { alpha, minVolume } },
       reproduce: { call: 'segmentOutliers', args: { projectId, metric: key, day, dimension: t.dimension }, queries: [...ev.queries] },
     });
   });
   return [...best.values()].sort((a, b) => b.weight - a.weight).map(({ weight: _w, ...f }) => f);
+}
+
+/** Benjamini–Hochberg within each dimension's family of tests, in input order. */
+function adjustWithinDimensions(tests: readonly { dimension: string; p: number }[]): number[] {
+  const out = new Array<number>(tests.length);
+  const families = new Map<string, number[]>();
+  tests.forEach((t, i) => families.set(t.dimension, [...(families.get(t.dimension) ?? []), i]));
+  for (const idx of families.values()) {
+    const adj = bh(idx.map((i) => tests[i]!.p));
+    idx.forEach((i, k) => (out[i] = adj[k]!));
+  }
+  return out;
 }
