@@ -93,7 +93,10 @@ export async function runDemo(
   const plan = makePlan({ events: data.events, seed: data.seed, days: data.days, ...(data.now ? { now: data.now } : {}) });
   const { project, ingestKey, replaced } = await ensureDemoProject(ctx);
   const generated = await generateDemo(ctx.engine, plan, onProgress);
-  for (const step of steps) await step.run({ ctx, project, plan, facts: plan.facts });
+  for (const step of steps) {
+    onProgress?.({ phase: 'steps', done: plan.persons, total: plan.persons, events: generated.events, step: step.name });
+    await step.run({ ctx, project, plan, facts: plan.facts });
+  }
   return {
     project: { id: project.id, name: project.name, timeZone: project.timeZone, currency: project.currency, weekStart: project.weekStart },
     ingestKey,

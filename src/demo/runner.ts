@@ -7,7 +7,7 @@ import { insertDistinctIds, insertOverrides, insertPersons } from './sql/identit
 import { deleteProjectRows } from './sql/reset.js';
 import { insertSpend } from './sql/spend.js';
 
-export type DemoPhase = 'reset' | 'generate' | 'spend' | 'done';
+export type DemoPhase = 'reset' | 'generate' | 'spend' | 'steps' | 'done';
 
 /** Reported after every step; `done` / `total` count persons while generating. */
 export interface DemoProgress {
@@ -16,6 +16,8 @@ export interface DemoProgress {
   total: number;
   /** Events written so far. */
   events: number;
+  /** During `steps`: the demo step running (see DEMO_STEPS in src/app/demo.ts). */
+  step?: string;
 }
 
 export interface GenerateResult {

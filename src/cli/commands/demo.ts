@@ -83,11 +83,11 @@ function progressBar(lang: Lang): { update: (p: DemoProgress) => void; stop: () 
   );
   let started = false;
   const phases: Record<DemoProgress['phase'], string> = zh
-    ? { reset: '清除旧数据', generate: '生成事件', spend: '广告花费', done: '完成' }
-    : { reset: 'clearing old rows', generate: 'generating', spend: 'ad spend', done: 'done' };
+    ? { reset: '清除旧数据', generate: '生成事件', spend: '广告花费', steps: '步骤', done: '完成' }
+    : { reset: 'clearing old rows', generate: 'generating', spend: 'ad spend', steps: 'step', done: 'done' };
   return {
     update(p) {
-      const payload = { events: p.events.toLocaleString('en-US'), phase: phases[p.phase] };
+      const payload = { events: p.events.toLocaleString('en-US'), phase: p.step ? `${phases[p.phase]} ${p.step}` : phases[p.phase] };
       if (!started) {
         bar.start(p.total, p.done, payload);
         started = true;
