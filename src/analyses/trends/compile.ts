@@ -63,14 +63,20 @@ function seriesQuery(spec: TrendsSpec, s: TrendSeries, index: number, ctx: Ctx, 
   const bucket = bucketKey(spec.interval, sql`timestamp`, ctx);
 
   if (window) {
-    // Trailing windows: each distinct (person, local day) counts towards every bucket whose
-    // window — the `window` days ending on the bucket's last in-range day — contains it.
+    // Trailing windows: a person counts towards every bucket whose window — the `window`
+    // days ending on the bucket's last in-range day — holds one of their (local) days.
+    // Why states: the persons of each (day, breakdown) are collected once into a
+    // `uniqExactState` (≈ 90 × values rows for 90 days), and each bucket merges the states
+    // of the days in its window. The former plan (DISTINCT person × day, then ARRAY JOIN
+    // every row onto its buckets) materialised and re-hashed one row per person-day per
+    // bucket: 3× slower for DAU, and its cost grew with the window. Same set semantics.
     const ends = new Param('Array(Date)', buckets.map((k) => k.lastDate));
     const keys = p.strings(buckets.map((k) => k.key));
-    return sql`SELECT toUInt32(${series}) AS series, arrayElement(${keys}, idx) AS bucket, breakdown, toNullable(toFloat64(uniqExact(person_id))) AS value
+    return sql`SELECT toUInt32(${series}) AS series, arrayElement(${keys}, idx) AS bucket, breakdown, toNullable(toFloat64(uniqExactMerge(persons))) AS value
 FROM (
-  SELECT DISTINCT person_id, ${breakdown} AS breakdown, toDate(timestamp, ${p.string(ctx.timeZone)}) AS day
+  SELECT toDate(timestamp, ${p.string(ctx.timeZone)}) AS day, ${breakdown} AS breakdown, uniqExactState(person_id) AS persons
   FROM ${src}
+  GROUP BY day, breakdown
 )
 ARRAY JOIN arrayFilter(i -> ${ends}[i] >= day AND ${ends}[i] < day + ${p.uint32(window)}, arrayEnumerate(${ends})) AS idx
 GROUP BY idx, breakdown`;
