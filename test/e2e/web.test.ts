@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
   let context: BrowserContext;
   let page: Page;
   const errors: string[] = [];
+  let ingestKey = '';
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   /** Waits until no spinner is left (data loaded or an error shown). */
@@ -71,7 +74,8 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     const csrf = (await context.cookies()).find((c) => c.name === 'fupan_csrf')!.value;
     const key = await page.request.post(`${server.url}/api/projects/shop/keys`, { data: { kind: 'ingest', label: 'e2e' }, headers: { 'x-csrf-token': csrf } });
     expect(key.status()).toBe(201);
-    const res = await page.request.post(`${server.url}/batch`, { data: { api_key: (await key.json()).key, batch: sampleEvents(), sent_at: new Date().toISOString() } });
+    ingestKey = (await key.json()).key;
+    const res = await page.request.post(`${server.url}/batch`, { data: { api_key: ingestKey, batch: sampleEvents(), sent_at: new Date().toISOString() } });
     expect(res.status()).toBe(200);
     await go('/p/shop/dashboard');
     await page.getByText('Key metrics').waitFor();
@@ -95,6 +99,24 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     await page.getByTestId('metric-card').first().waitFor();
     await settle();
     await shot('dashboard-goal-en');
+  });
+
+  it('the browser SDK on another site sends pageviews, events and identify (fetch and sendBeacon)', async () => {
+    // Another origin on loopback (a public test host would be blocked by Private Network Access).
+    const html = `<!doctype html><title>Shop</title><script src="${server.url}/sdk.js"></script>
+      <script>fupan.init('${ingestKey}', { apiHost: '${server.url}' }); fupan.capture('sdk_click', { plan: 'pro' }); fupan.identify('customer-7');</script>`;
+    const other = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const site = await context.newPage();
+    const siteUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    await site.goto(`${siteUrl}/pricing?utm_source=wechat`);
+    await site.waitForFunction('window.fupan && window.fupan.distinctId === "customer-7" && !localStorage.getItem("fupan_queue")', undefined, { timeout: 20_000 });
+    await site.evaluate('fupan.capture("sdk_leaving")');
+    await site.close({ runBeforeUnload: true });
+    other.close();
+    const seen = async () => ((await (await page.request.get(`${server.url}/api/projects/shop/schema/events`)).json()).events as { event: string }[]).map((e) => e.event);
+    for (let i = 0; i < 20 && !(await seen()).includes('sdk_leaving'); i++) await new Promise((r) => setTimeout(r, 500));
+    expect(await seen()).toEqual(expect.arrayContaining(['sdk_click', '$identify', 'sdk_leaving']));
   });
 
   it('signs out and back in', async () => {

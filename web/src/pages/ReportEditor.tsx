@@ -44,7 +44,7 @@ export function ReportEditor({ period }: { period: string }) {
   const [dirty, setDirty] = useState(false);
   const [busy, setBusy] = useState(false);
   useEffect(() => { if (loaded.data) { setDraft(loaded.data); setDirty(false); } }, [loaded.data]);
-  if (loaded.loading) return <Loading />;
+  if (loaded.loading && !draft) return <Loading />;
   if (loaded.error || !draft) return <><Link to={`/p/${project.id}/reports`}>← {t('reports.back')}</Link><div style={{ marginTop: 12 }}><ErrorState error={loaded.error} onRetry={loaded.reload} api="GET /api/projects/:id/reports/:reportId" /></div></>;
   const editable = canEdit && draft.status === 'draft';
   const update = (fn: (r: Report) => Report) => { setDraft(fn(draft)); setDirty(true); };
