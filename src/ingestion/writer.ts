@@ -40,6 +40,7 @@ export class SerialWriter {
   readonly stats: WriterStats = { groups: 0, events: 0, dedupMs: 0, dedupLookups: 0, identityMs: 0, insertMs: 0 };
   private queue: Job[] = [];
   private queued = 0;
+  private lastEnqueue = 0;
   private wake: (() => void) | undefined;
   private busy = false;
   private readonly identity: IdentityResolver;
@@ -50,9 +51,9 @@ export class SerialWriter {
     private readonly engine: Engine,
     private readonly maxEventsPerInsert = 100_000,
     identityCacheSize = 1_000_000,
-    /** When fewer events than this are queued, wait up to `lingerMs` for more (bigger inserts are cheaper per row). */
+    /** When fewer events than this are queued and batches keep arriving, wait up to `lingerMs` for more. */
     private readonly targetEventsPerInsert = 20_000,
-    private readonly lingerMs = 10,
+    private readonly lingerMs = 50,
   ) {
     this.identity = new IdentityResolver(engine, identityCacheSize);
   }
@@ -61,6 +62,7 @@ export class SerialWriter {
     return new Promise<WriteResult>((resolve, reject) => {
       this.queue.push({ projectId, events, resolve, reject });
       this.queued += events.length;
+      this.lastEnqueue = performance.now();
       if (this.queued >= this.targetEventsPerInsert) this.wake?.();
       if (!this.busy) {
         this.busy = true;
@@ -72,11 +74,19 @@ export class SerialWriter {
   private async drain(): Promise<void> {
     try {
       while (this.queue.length) {
-        // Linger briefly while the queue is small and more requests are on their way
-        // (after a long insert, clients answered together send again together).
-        if (this.queued < this.targetEventsPerInsert && this.lingerMs > 0 && this.stats.groups > 0) {
+        // Linger while the queue is small and requests keep arriving (after a long insert,
+        // the clients answered together send again together): bigger inserts cost less per
+        // row. Stops at the target size, after LINGER_IDLE_MS without a new batch, or
+        // after lingerMs.
+        const lingerStart = performance.now();
+        while (
+          this.queued < this.targetEventsPerInsert &&
+          this.stats.groups > 0 &&
+          performance.now() - lingerStart < this.lingerMs &&
+          performance.now() - Math.max(this.lastEnqueue, lingerStart) < LINGER_IDLE_MS
+        ) {
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, this.lingerMs);
+            const timer = setTimeout(resolve, LINGER_IDLE_MS);
             this.wake = () => {
               clearTimeout(timer);
               resolve();
@@ -191,6 +201,9 @@ export class SerialWriter {
     else this.seen.delete(projectId);
   }
 }
+
+/** A lull this long ends the linger: nothing more is coming soon. */
+const LINGER_IDLE_MS = 10;
 
 const writers = new WeakMap<Engine, SerialWriter>();
 
