@@ -43,6 +43,7 @@ async function buildContext(ctx: AppContext, projectId: string, label: string, n
     previous: previousPeriod(period),
     lastYear: samePeriodLastYear(period),
     settings: row?.settings?.report ?? {},
+    metrics: { engine: ctx.engine, meta: ctx.meta, now, ...(signal ? { signal } : {}), evaluators: new Map() },
   };
 }
 

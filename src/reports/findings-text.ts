@@ -114,6 +114,8 @@ export function findingText(f: Finding, metric: MetricLabel): FindingData {
     numbers: { ...n, ...(f.dimension ? { dimension: f.dimension } : {}), ...(f.segment !== undefined ? { segment: f.segment } : {}) },
     basis: both((l) => basisText(f, l)),
     method: METHOD[f.method.name] ?? { 'zh-CN': f.method.name, 'en-US': f.method.name },
-    reproduce: { call: f.reproduce.call, args: f.reproduce.args, sql: f.reproduce.queries.map((q) => q.sql) },
+    // The call and its arguments reproduce the finding; the SQL is attached when it is
+    // short (shared evaluators collect every query of a span, so long lists say little).
+    reproduce: { call: f.reproduce.call, args: f.reproduce.args, ...(f.reproduce.queries.length <= 4 ? { sql: f.reproduce.queries.map((q) => q.sql) } : {}) },
   };
 }

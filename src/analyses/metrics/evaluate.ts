@@ -18,6 +18,12 @@ export interface MetricsContext {
   meta: MetaStore;
   now?: Date;
   signal?: AbortSignal;
+  /**
+   * Evaluators shared by span: a report evaluates the same metrics over the same spans in
+   * several passes (results, goals, explanations, shifts, anomalies); sharing the
+   * evaluator lets every pass reuse the sub-results already computed.
+   */
+  evaluators?: Map<string, Promise<MetricEvaluator>>;
 }
 
 /** A metric's value for one segment (or the whole project: segment ''). */
@@ -184,6 +190,19 @@ function combine(expr: Expr, parts: Map<string, Values>): Values {
 
 /** An evaluator over a project's dictionary for one span. */
 export async function createEvaluator(ctx: MetricsContext, projectId: string, span: DateSpan): Promise<MetricEvaluator> {
+  if (ctx.evaluators) {
+    const key = `${projectId}|${span.fromDate}|${span.toDate}`;
+    let ev = ctx.evaluators.get(key);
+    if (!ev) {
+      ev = newEvaluator(ctx, projectId, span);
+      ctx.evaluators.set(key, ev);
+    }
+    return ev;
+  }
+  return newEvaluator(ctx, projectId, span);
+}
+
+async function newEvaluator(ctx: MetricsContext, projectId: string, span: DateSpan): Promise<MetricEvaluator> {
   const project = await loadProjectInfo(ctx.meta, projectId);
   const metrics = metricsOf(await loadDictionary(ctx.meta, projectId));
   return new MetricEvaluator(ctx.engine, metrics, project, span, ctx.now ?? new Date(), ctx.signal);

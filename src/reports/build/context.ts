@@ -2,6 +2,7 @@ import type { Engine } from '../../storage/engine.js';
 import type { MetaStore } from '../../storage/metadata/store.js';
 import type { AnalysisContext } from '../../analyses/shared/context.js';
 import type { Period } from '../../analyses/shared/period.js';
+import type { MetricsContext } from '../../analyses/metrics/evaluate.js';
 
 /** What building a report needs: the stores, "now", and the project's analysis context. */
 export interface BuildContext {
@@ -16,6 +17,8 @@ export interface BuildContext {
   lastYear: Period;
   /** Per-project report settings (projects.settings.report). */
   settings: ReportSettings;
+  /** Metric evaluation shared by every stage (one evaluator per span, see MetricsContext). */
+  metrics: MetricsContext;
 }
 
 export interface ReportSettings {

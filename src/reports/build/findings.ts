@@ -23,7 +23,7 @@ const DEFAULT_DIMENSIONS = ['channel', 'campaign', 'region', 'device_type', 'app
  * When nothing qualifies the findings stay empty and the report says so.
  */
 export async function findingsStage(ctx: BuildContext, data: ReportData): Promise<void> {
-  const deps = { engine: ctx.engine, meta: ctx.meta, now: ctx.now };
+  const deps = ctx.metrics;
   const labels = new Map<string, MetricLabel>(data.metrics.map((m) => [m.key, { name: m.name, format: m.format, isRate: m.isRate }]));
   const dimensions = [...DEFAULT_DIMENSIONS, ...(ctx.settings.dimensions ?? [])].map((property) => ({ property }));
   // Period over period, app versions are confounded by the release train (every week a

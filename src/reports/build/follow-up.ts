@@ -26,7 +26,7 @@ export async function gatherFollowUp(ctx: BuildContext): Promise<FollowUpData[]>
   const actions = (await listItems(ctx.meta, prev.id)).filter((i) => i.kind === 'action');
   if (!actions.length) return [];
   const dictionary = metricsOf(await loadDictionary(ctx.meta, ctx.analysis.projectId));
-  const deps = { engine: ctx.engine, meta: ctx.meta, now: ctx.now };
+  const deps = ctx.metrics;
   const before = await createEvaluator(deps, ctx.analysis.projectId, { fromDate: prev.fromDate, toDate: prev.toDate });
   const after = await createEvaluator(deps, ctx.analysis.projectId, { fromDate: ctx.period.fromDate, toDate: ctx.period.toDate });
   const prevDays = Math.round((Date.parse(prev.toDate) - Date.parse(prev.fromDate)) / 86400000) + 1;

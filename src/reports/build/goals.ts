@@ -5,7 +5,7 @@ import { reportFormat } from './metrics.js';
 
 /** 回顾目标: every goal whose period overlaps the report's, assessed with its rule. */
 export async function goalsStage(ctx: BuildContext, data: ReportData): Promise<void> {
-  const statuses = await goalsStatus({ engine: ctx.engine, meta: ctx.meta, now: ctx.now }, ctx.analysis.projectId, { period: ctx.period.label });
+  const statuses = await goalsStatus(ctx.metrics, ctx.analysis.projectId, { period: ctx.period.label });
   data.goals = statuses.map((s) => ({
     id: s.goal.id,
     metricKey: s.goal.metric,

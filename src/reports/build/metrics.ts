@@ -28,7 +28,7 @@ export function reportFormat(m: Metric): ValueFormat {
 export async function gatherMetrics(ctx: BuildContext, extraKeys: readonly string[] = []): Promise<MetricData[]> {
   const dictionary = metricsOf(await loadDictionary(ctx.meta, ctx.analysis.projectId));
   const wanted = [...new Set([...(ctx.settings.metrics ?? DEFAULT_METRICS), ...extraKeys])].filter((k) => dictionary.has(k));
-  const deps = { engine: ctx.engine, meta: ctx.meta, now: ctx.now, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+  const deps = ctx.metrics;
   const [cur, prev, last] = await Promise.all(
     [ctx.period, ctx.previous, ctx.lastYear].map((span) => createEvaluator(deps, ctx.analysis.projectId, { fromDate: span.fromDate, toDate: span.toDate })),
   );

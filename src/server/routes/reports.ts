@@ -41,8 +41,10 @@ export async function reportRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const q = parseInput(renderQuery, req.query);
     const lang = pickLang(q.lang ?? req.headers['accept-language'], ctx.config.lang);
     const controller = new AbortController();
-    req.raw.once('close', () => {
-      if (req.raw.destroyed) controller.abort();
+    // Watch the response, not the request (whose stream closes once read): closed before
+    // it was written means the client went away, so stop querying for it.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) controller.abort();
     });
     const { report } = await getReport(ctx, req.params.id, req.params.period, lang, { signal: controller.signal });
     if (q.format === 'json') return report;
