@@ -5,7 +5,7 @@
  * identity); prints the ratio. Also measures the query-time cost of identity resolution
  * (eventsWithPersons vs plain person_id).
  *
- *   npm run bench -- ingest [--events 1000000] [--batch 1000] [--concurrency 16] [--users 100000] [--rounds 5] [--gzip]
+ *   npm run bench -- ingest [--events 1000000] [--batch 1000] [--concurrency 32] [--users 100000] [--rounds 5] [--gzip]
  *
  * Query-time cost of identity (eventsWithPersons, src/analyses/shared/persons.ts: a LEFT
  * JOIN on the argMax-collapsed person_overrides of the project), measured on chDB with
@@ -43,7 +43,7 @@ interface Options {
 }
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { events: 1_000_000, batch: 1000, concurrency: 16, users: 100_000, gzip: false, rounds: 5 };
+  const o: Options = { events: 1_000_000, batch: 1000, concurrency: 32, users: 100_000, gzip: false, rounds: 5 };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--gzip') o.gzip = true;
