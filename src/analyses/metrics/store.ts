@@ -41,15 +41,15 @@ export function validateDictionary(metrics: Map<string, Metric>): void {
       try {
         names = formulaRefs(parseFormula(m.definition.formula!));
       } catch (e) {
-        throw new FupanError('metric_invalid', { key, problem: `formula: ${(e as Error).message}` });
+        throw new FupanError('metric_invalid', { key, path: 'definition.formula', problem: `formula: ${(e as Error).message}` });
       }
       if (m.definition.kind === 'trends') {
         const letters = m.definition.series.map((_, i) => String.fromCharCode(65 + i));
         const bad = names.find((n) => !letters.includes(n));
-        if (bad) throw new FupanError('metric_invalid', { key, problem: `formula refers to ${bad}; series are ${letters.join(', ')}` });
+        if (bad) throw new FupanError('metric_invalid', { key, path: 'definition.formula', problem: `formula refers to ${bad}; series are ${letters.join(', ')}` });
       } else {
         const bad = names.find((n) => !metrics.has(n));
-        if (bad) throw new FupanError('metric_invalid', { key, problem: `formula refers to unknown metric ${bad}` });
+        if (bad) throw new FupanError('metric_invalid', { key, path: 'definition.formula', problem: `formula refers to unknown metric ${bad}` });
         refs.set(key, names);
       }
     }
@@ -69,8 +69,10 @@ export function validateDictionary(metrics: Map<string, Metric>): void {
 export function parseMetric(value: unknown): Metric {
   const r = metricSchema.safeParse(value);
   if (r.success) return r.data;
-  const first = describeIssues(r.error)[0]!;
-  throw new FupanError('metric_invalid', { key: (value as { key?: unknown })?.key ?? '?', problem: `${first.path}: ${first.problem}` });
+  const problems = describeIssues(r.error);
+  const first = problems[0]!;
+  // `path` / `problems` name the fields (the web form shows each message on its field).
+  throw new FupanError('metric_invalid', { key: (value as { key?: unknown })?.key ?? '?', problem: `${first.path}: ${first.problem}`, path: first.path, problems });
 }
 
 /** Creates or replaces a project metric (validated against the rest of the dictionary). */
