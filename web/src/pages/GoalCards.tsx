@@ -7,6 +7,7 @@ import { fmtNumber, fmtPercent } from '../format.js';
 import { useI18n } from '../i18n/index.js';
 import { Link } from '../router.js';
 import { useProject } from '../session.js';
+import { MetricInfo } from './Metrics.js';
 
 export type PeriodKind = 'week' | 'month' | 'quarter' | 'custom';
 
@@ -35,6 +36,9 @@ export interface GoalStatusRow {
   status: 'achieved' | 'on_track' | 'at_risk' | 'behind';
   statusRule?: string;
   format?: string;
+  /** The metric's definition in words (zh / en) and its description, shown with the number. */
+  formula?: Bi;
+  description?: Bi;
 }
 
 type Bi = string | { 'zh-CN': string; 'en-US': string };
@@ -43,7 +47,8 @@ export const pick = (v: Bi | undefined | null, lang: 'zh-CN' | 'en-US'): string 
 /** The goals API's status report (src/goals/status.ts) in the flat shape the cards show. */
 interface StatusReport {
   goal: { id: string; metric: string; title?: string };
-  metric?: { key: string; name: Bi; format?: string };
+  metric?: { key: string; name: Bi; format?: string; description?: Bi };
+  formula?: { 'zh-CN': string; 'en-US': string };
   assessment: { actual: number | null; target: number; attainment: number | null; timeProgress: number | null; status: GoalStatusRow['status'] | null; rule?: { 'zh-CN': string; 'en-US': string } };
 }
 
@@ -61,6 +66,8 @@ export function toRow(r: StatusReport | GoalStatusRow, lang: 'zh-CN' | 'en-US'):
     status: a.status ?? 'on_track',
     statusRule: pick(a.rule, lang),
     format: r.metric?.format,
+    ...(r.formula ? { formula: r.formula } : {}),
+    ...(r.metric?.description ? { description: r.metric.description } : {}),
   };
 }
 
@@ -92,7 +99,10 @@ export function GoalCards({ period }: { period: string }) {
         <Col xs={24} sm={12} lg={6} key={g.id}>
           <Card size="small" data-testid="goal-card">
             <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
-              <Typography.Text strong ellipsis>{g.metricName}</Typography.Text>
+              <span style={{ display: 'flex', alignItems: 'center', gap: 2, minWidth: 0 }}>
+                <Typography.Text strong ellipsis>{g.metricName}</Typography.Text>
+                <MetricInfo name={g.metricName} metricKey={g.metricKey} formula={g.formula} description={g.description} />
+              </span>
               <Tag color={COLORS[g.status]} title={g.statusRule}>{t(`goal.${g.status}`)}</Tag>
             </div>
             <div style={{ fontSize: 22, fontWeight: 600, margin: '4px 0' }}>{fmtValue(g.actual, g.format, lang)}</div>

@@ -8,23 +8,8 @@ import { useLoad } from '../components/useLoad.js';
 import { fmtPercent } from '../format.js';
 import { useI18n } from '../i18n/index.js';
 import { useProject } from '../session.js';
-import { fmtValue, periodLabel, pick, useGoalStatus, type GoalStatusRow, type PeriodKind } from './GoalCards.js';
-
-export interface MetricDef {
-  key: string;
-  name: string | { 'zh-CN': string; 'en-US': string };
-  description?: string | { 'zh-CN': string; 'en-US': string };
-  source?: string;
-  unit?: string;
-  format?: string;
-  direction?: 'higher_is_better' | 'lower_is_better';
-  formula?: string | { 'zh-CN': string; 'en-US': string };
-  definition?: unknown;
-}
-
-export function metricName(m: MetricDef, lang: 'zh-CN' | 'en-US'): string {
-  return typeof m.name === 'string' ? m.name : m.name[lang] ?? m.key;
-}
+import { fmtValue, periodLabel, useGoalStatus, type GoalStatusRow, type PeriodKind } from './GoalCards.js';
+import { MetricInfo, metricName, type MetricDef } from './Metrics.js';
 
 const COLORS = { achieved: 'green', on_track: 'blue', at_risk: 'orange', behind: 'red' } as const;
 
@@ -50,7 +35,7 @@ export function GoalsPage() {
       <Card>
         {goals.loading ? <Loading /> : goals.error ? <ErrorState error={goals.error} onRetry={goals.reload} api="GET /api/projects/:id/goals/status" /> : !goals.data?.goals.length ? <EmptyState text={t('goals.empty')} /> : (
           <Table<GoalStatusRow> size="small" rowKey="id" pagination={false} scroll={{ x: true }} dataSource={goals.data.goals} columns={[
-            { title: t('goals.metric'), render: (_, g) => <Typography.Text title={g.metricKey}>{g.metricName}</Typography.Text> },
+            { title: t('goals.metric'), render: (_, g) => <Space size={4}><Typography.Text>{g.metricName}</Typography.Text><MetricInfo name={g.metricName} metricKey={g.metricKey} formula={g.formula} description={g.description} /></Space> },
             { title: t('dash.actual'), align: 'right', render: (_, g) => fmtValue(g.actual, g.format, lang) },
             { title: t('dash.target'), align: 'right', render: (_, g) => fmtValue(g.target, g.format, lang) },
             { title: t('dash.attainment'), align: 'right', render: (_, g) => fmtPercent(g.attainment, lang) },
@@ -80,30 +65,6 @@ export function GoalsPage() {
           <Button type="primary" htmlType="submit">{t('common.save')}</Button>
         </Form>
       </Modal>
-    </>
-  );
-}
-
-export function MetricsPage() {
-  const { t, lang } = useI18n();
-  const { project } = useProject();
-  const metrics = useLoad((signal) => get<{ metrics: MetricDef[] }>(`/api/projects/${project.id}/metrics`, { signal }), [project.id]);
-  return (
-    <>
-      <PageHeader title={t('nav.metrics')} />
-      <Card>
-        {metrics.loading ? <Loading /> : metrics.error ? <ErrorState error={metrics.error} onRetry={metrics.reload} api="GET /api/projects/:id/metrics" /> : !metrics.data?.metrics.length ? <EmptyState text={t('metrics.empty')} /> : (
-          <Table<MetricDef> size="small" rowKey="key" pagination={{ pageSize: 50, hideOnSinglePage: true }} scroll={{ x: true }} dataSource={metrics.data.metrics}
-            expandable={{ expandedRowRender: (m) => <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}>{pick(m.formula, lang)}{'\n\n'}{JSON.stringify(m.definition, null, 2)}</pre> }}
-            columns={[
-              { title: t('common.name'), render: (_, m) => metricName(m, lang) },
-              { title: t('metrics.key'), dataIndex: 'key', render: (k: string) => <Typography.Text code>{k}</Typography.Text> },
-              { title: t('metrics.definition'), render: (_, m) => pick(m.formula, lang) || pick(m.description, lang), ellipsis: true, responsive: ['md'] },
-              { title: t('metrics.unit'), dataIndex: 'unit', responsive: ['sm'] },
-              { title: t('metrics.direction'), render: (_, m) => (m.direction === 'lower_is_better' ? t('metrics.lower') : t('metrics.higher')) },
-            ]} />
-        )}
-      </Card>
     </>
   );
 }

@@ -2,7 +2,7 @@ import { Button, Card, Col, InputNumber, Row, Select, Table } from 'antd';
 import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { Chart, type ChartHandle, type ChartOption } from '../../components/Chart.js';
 import { PageHeader } from '../../components/PageHeader.js';
-import { fmtNumber } from '../../format.js';
+import { fmtNumber, fmtPercent } from '../../format.js';
 import { useI18n, type MessageKey } from '../../i18n/index.js';
 import { useProject } from '../../session.js';
 import type { DateRange } from '../../types.js';
@@ -20,12 +20,28 @@ function rowsOf(result: unknown): Row[] {
   return [];
 }
 
-function GenericTable({ rows }: { rows: Row[] }) {
-  const { lang } = useI18n();
-  const cols = Object.keys(rows[0] ?? {}).filter((k) => rows.some((r) => typeof r[k] !== 'object' || r[k] === null)).slice(0, 14);
+/** A result table column: the row field, its header (both languages) and how to show its numbers. */
+interface Column {
+  key: string;
+  label: MessageKey;
+  fmt?: 'number' | 'percent' | 'ratio' | 'money';
+}
+
+function cell(v: unknown, fmt: Column['fmt'], lang: 'zh-CN' | 'en-US'): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v !== 'number') return String(v);
+  if (fmt === 'percent') return fmtPercent(v, lang);
+  if (fmt === 'ratio') return `${fmtNumber(v, lang, 2)}x`;
+  return fmtNumber(v, lang, fmt === 'money' ? 2 : Number.isInteger(v) ? 0 : 2);
+}
+
+/** The table of a result with named columns; unnamed fields of the rows are not shown. */
+function ResultTable({ rows, columns }: { rows: Row[]; columns: Column[] }) {
+  const { t, lang } = useI18n();
+  const cols = columns.filter((c) => rows.some((r) => r[c.key] !== undefined));
   return (
     <Table size="small" rowKey={(_, i) => String(i)} pagination={rows.length > 50 ? { pageSize: 50 } : false} scroll={{ x: true }} dataSource={rows}
-      columns={cols.map((k) => ({ title: k, dataIndex: k, align: typeof rows[0]?.[k] === 'number' ? 'right' as const : undefined, render: (v: unknown) => (typeof v === 'number' ? fmtNumber(v, lang, 2) : v === null || v === undefined ? '—' : String(v)) }))} />
+      columns={cols.map((c) => ({ title: t(c.label), dataIndex: c.key, align: typeof rows[0]?.[c.key] === 'number' ? 'right' as const : undefined, render: (v: unknown) => cell(v, c.fmt, lang) }))} />
   );
 }
 
@@ -36,16 +52,21 @@ interface BuilderProps<R> {
   spec: Record<string, unknown>;
   ready: boolean;
   chart?(result: R, lang: 'zh-CN' | 'en-US', t: (k: MessageKey) => string): ChartOption | null;
+  /** The table's columns, in order, with their headers in the dictionary. */
+  columns: Column[];
+  /** The result's rows as flat objects (default: the first array of objects in the result). */
+  rows?(result: R): Row[];
 }
 
-function Builder<R>({ title, kind, form, spec, ready, chart }: BuilderProps<R>) {
+function Builder<R>({ title, kind, form, spec, ready, chart, columns, rows: toRows }: BuilderProps<R>) {
   const { t, lang } = useI18n();
   const { project } = useProject();
   const events = useEventNames(project.id);
   const runner = useQueryRunner<R>(project.id);
   const ref = useRef<ChartHandle>(null);
   const r = runner.result;
-  const rows = useMemo(() => rowsOf(r), [r]);
+  const rows = useMemo(() => (r && toRows ? toRows(r) : rowsOf(r)), [r, toRows]);
+  const shownCols = useMemo(() => columns.filter((c) => rows.some((x) => x[c.key] !== undefined)), [columns, rows]);
   const option = useMemo(() => (r && chart ? chart(r, lang, t) : null), [r, chart, lang, t]);
   return (
     <>
@@ -58,16 +79,62 @@ function Builder<R>({ title, kind, form, spec, ready, chart }: BuilderProps<R>) 
           </Card>
         </Col>
         <Col xs={24} lg={16}>
-          <Card extra={r && <ResultToolbar name={kind} spec={{ kind, ...spec }} chart={option ? ref : undefined} rows={() => [Object.keys(rows[0] ?? {}), ...rows.map((x) => Object.values(x).map((v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : (v as string | number | null))))]} />}>
+          <Card extra={r && <ResultToolbar name={kind} spec={{ kind, ...spec }} chart={option ? ref : undefined} rows={() => [shownCols.map((c) => t(c.label)), ...rows.map((x) => shownCols.map((c) => { const v = x[c.key]; return typeof v === 'object' && v !== null ? JSON.stringify(v) : (v as string | number | null | undefined) ?? null; }))]} />}>
             <ResultFrame runner={runner as never} kind={kind} empty={!!r && rows.length === 0 && !option}>
               {option && <Chart ref={ref} option={option} height={360} ariaLabel={t(title)} />}
-              {rows.length > 0 && <GenericTable rows={rows} />}
+              {rows.length > 0 && <ResultTable rows={rows} columns={columns} />}
             </ResultFrame>
           </Card>
         </Col>
       </Row>
     </>
   );
+}
+
+const PATH_COLUMNS: Column[] = [
+  { key: 'step', label: 'an.col.step' },
+  { key: 'event', label: 'an.event' },
+  { key: 'persons', label: 'an.col.persons' },
+  { key: 'dropOff', label: 'an.col.dropOff' },
+];
+
+const LIFECYCLE_COLUMNS: Column[] = [
+  { key: 'period', label: 'an.period' },
+  { key: 'new', label: 'an.lifecycle.new' },
+  { key: 'returning', label: 'an.lifecycle.returning' },
+  { key: 'resurrecting', label: 'an.lifecycle.resurrecting' },
+  { key: 'dormant', label: 'an.lifecycle.dormant' },
+  { key: 'quickRatio', label: 'an.col.quickRatio', fmt: 'number' },
+];
+
+const CHANNEL_COLUMNS: Column[] = [
+  { key: 'channel', label: 'an.col.channel' },
+  { key: 'campaign', label: 'an.col.campaign' },
+  { key: 'spend', label: 'an.col.spend', fmt: 'money' },
+  { key: 'impressions', label: 'an.col.impressions' },
+  { key: 'clicks', label: 'an.col.clicks' },
+  { key: 'ctr', label: 'an.col.ctr', fmt: 'percent' },
+  { key: 'cpm', label: 'an.col.cpm', fmt: 'money' },
+  { key: 'cpc', label: 'an.col.cpc', fmt: 'money' },
+  { key: 'newPersons', label: 'an.col.newPersons' },
+  { key: 'conversions', label: 'an.col.conversions' },
+  { key: 'cpa', label: 'an.col.cpa', fmt: 'money' },
+  { key: 'newCustomers', label: 'an.col.newCustomers' },
+  { key: 'paidCac', label: 'an.col.paidCac', fmt: 'money' },
+  { key: 'revenue', label: 'an.col.revenue', fmt: 'money' },
+  { key: 'roas', label: 'an.col.roas', fmt: 'ratio' },
+  { key: 'roi', label: 'an.col.roi', fmt: 'percent' },
+];
+
+interface ChannelsResult {
+  rows?: { channel: string; campaign?: string; metrics?: Record<string, number | null> }[];
+  total?: { metrics?: Record<string, number | null> };
+}
+
+/** Channel rows with their metrics side by side, then the total. */
+function channelRows(r: ChannelsResult): Row[] {
+  const out: Row[] = (r.rows ?? []).map((x) => ({ channel: x.channel === '$none' ? '—' : x.channel, ...(x.campaign !== undefined ? { campaign: x.campaign } : {}), ...(x.metrics ?? {}) }));
+  return out;
 }
 
 export function Paths() {
@@ -82,6 +149,7 @@ export function Paths() {
       kind="paths"
       ready={!!event}
       spec={{ dateRange: range, event, direction, steps }}
+      columns={PATH_COLUMNS}
       form={(events) => (
         <>
           <Field label="an.dateRange"><DateRangeField value={range} onChange={setRange} /></Field>
@@ -115,6 +183,7 @@ export function Lifecycle() {
       kind="lifecycle"
       ready={!!event}
       spec={{ dateRange: range, event, interval: period }}
+      columns={LIFECYCLE_COLUMNS}
       form={(events) => (
         <>
           <Field label="an.dateRange"><DateRangeField value={range} onChange={setRange} /></Field>
@@ -143,6 +212,8 @@ export function Channels() {
       kind="channels"
       ready
       spec={{ dateRange: range, ...(conversion ? { conversionEvent: conversion } : {}) }}
+      columns={CHANNEL_COLUMNS}
+      rows={channelRows}
       form={(events) => (
         <>
           <Field label="an.dateRange"><DateRangeField value={range} onChange={setRange} /></Field>
