@@ -4,6 +4,7 @@ import { findKey } from '../app/projects.js';
 import type { PrincipalResolver } from './auth.js';
 import { errorHandler } from './errors.js';
 import { authRoutes } from './routes/auth.js';
+import type { SignInLimitOptions } from './sign-in-limit.js';
 import { captureRoutes } from './routes/capture.js';
 import { importRoutes } from './routes/import.js';
 import { experimentRoutes } from './routes/experiments.js';
@@ -30,6 +31,8 @@ export interface ServerOptions {
   resolvers?: PrincipalResolver[];
   /** Directory of the web app's build (default: the package's web/dist; false: no web app). */
   webDist?: string | false;
+  /** Failed sign-in limit per email and per IP (default 10 in 15 minutes). */
+  signInLimit?: SignInLimitOptions;
 }
 
 /**
@@ -60,7 +63,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   await healthRoutes(app, ctx);
   await captureRoutes(app, ctx);
   await importRoutes(app, ctx);
-  await authRoutes(app, ctx);
+  await authRoutes(app, ctx, options.signInLimit ? { signInLimit: options.signInLimit } : {});
   await projectRoutes(app, ctx);
   await memberRoutes(app, ctx);
   await keyRoutes(app, ctx);

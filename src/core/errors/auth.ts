@@ -9,6 +9,13 @@ export const authErrors = {
       'zh-CN': '邮箱或密码不正确',
     },
   },
+  too_many_sign_ins: {
+    status: 429,
+    message: {
+      'en-US': 'Too many failed sign-ins for this account or from this address; try again in {minutes} min',
+      'zh-CN': '该账号或该地址登录失败次数过多，请 {minutes} 分钟后再试',
+    },
+  },
   session_expired: {
     status: 401,
     message: {

@@ -8,6 +8,7 @@ import { listProjects } from '../../app/projects.js';
 import { FupanError } from '../../core/errors/index.js';
 import { requirePrincipal } from '../auth.js';
 import { clearSessionCookies, setSessionCookies } from '../session.js';
+import { SignInLimiter, type SignInLimitOptions } from '../sign-in-limit.js';
 
 /** The signed-in user, from the request (throws `unauthorized` / `session_expired`). */
 export function requireUser(req: FastifyRequest): { userId: string; email: string } {
@@ -33,7 +34,8 @@ async function signIn(ctx: AppContext, req: FastifyRequest, reply: FastifyReply,
  * Accounts.
  * - GET  /api/setup                     → { needsSetup } (true until the first account exists)
  * - POST /api/setup                     { email, password, name?, lang? } → me (owner; only when no account exists)
- * - POST /api/auth/sign-in              { email, password } → me, sets the session cookies
+ * - POST /api/auth/sign-in              { email, password } → me, sets the session cookies; 10 failures per
+ *                                       email and per IP in 15 min → too_many_sign_ins (429, Retry-After)
  * - POST /api/auth/sign-out             → 204, ends the session
  * - GET  /api/me                        → { user, projects: [{ …project, role }], csrfToken }
  * - PATCH /api/me                       { name?, lang? } → me
@@ -41,8 +43,9 @@ async function signIn(ctx: AppContext, req: FastifyRequest, reply: FastifyReply,
  * - GET  /api/invitations/:token        → { projectId, projectName, role, email, expiresAt } (no sign-in needed)
  * - POST /api/invitations/:token/accept → me; signed in: joins; otherwise { email, password, name? } creates the account
  */
-export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function authRoutes(app: FastifyInstance, ctx: AppContext, options: { signInLimit?: SignInLimitOptions } = {}): Promise<void> {
   await app.register(fastifyCookie);
+  const limiter = new SignInLimiter(options.signInLimit);
 
   app.get('/api/setup', async () => ({ needsSetup: (await countUsers(ctx)) === 0 }));
 
@@ -52,7 +55,21 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
   });
 
   app.post('/api/auth/sign-in', async (req, reply) => {
-    const user = await authenticate(ctx, req.body);
+    const email = String((req.body as { email?: unknown } | null)?.email ?? '');
+    try {
+      limiter.check(email, req.ip);
+    } catch (e) {
+      if (e instanceof FupanError) reply.header('Retry-After', String(e.details.retryAfter));
+      throw e;
+    }
+    let user: User;
+    try {
+      user = await authenticate(ctx, req.body);
+    } catch (e) {
+      if (e instanceof FupanError && e.code === 'invalid_credentials') limiter.fail(email, req.ip);
+      throw e;
+    }
+    limiter.succeed(email);
     if (req.fupanSession) await deleteSession(ctx, req.fupanSession.id);
     return signIn(ctx, req, reply, user);
   });
