@@ -17,6 +17,25 @@ export interface EventsSourceOptions {
 const NIL_UUID = sql`toUUID('00000000-0000-0000-0000-000000000000')`;
 
 /**
+ * The latest override of each merged person of a project: `(old_person_id,
+ * override_person_id)`, one row per old person (the right side of the identity join).
+ */
+export function personOverrides(projectId: string): Fragment {
+  return sql`(
+      SELECT old_person_id, argMax(override_person_id, version) AS override_person_id
+      FROM person_overrides WHERE project_id = ${p.string(projectId)} GROUP BY old_person_id
+    )`;
+}
+
+/**
+ * The resolved person of a row joined (LEFT) to `personOverrides` as `ov`: the override
+ * when there is one, else the person written at ingest (`personId`).
+ */
+export function resolvedPersonId(personId: Fragment): Fragment {
+  return sql`if(ov.override_person_id = ${NIL_UUID}, ${personId}, ov.override_person_id)`;
+}
+
+/**
  * The events of one project with each event's person resolved: `person_id` is written at
  * ingest, and a merge that happened after some events were written (an anonymous visitor
  * who later signed up under an id that already had a person) is applied here through the
@@ -39,12 +58,9 @@ export function eventsWithPersons(o: EventsSourceOptions): Fragment {
     SELECT e.uuid AS uuid, e.event AS event, e.distinct_id AS distinct_id, e.timestamp AS timestamp, e.properties AS properties,
       e.channel AS channel, e.campaign AS campaign, e.device_type AS device_type, e.os AS os, e.app_version AS app_version,
       e.region AS region, e.revenue AS revenue,
-      if(ov.override_person_id = ${NIL_UUID}, e.person_id, ov.override_person_id) AS person_id
+      ${resolvedPersonId(sql`e.person_id`)} AS person_id
     FROM events AS e
-    LEFT JOIN (
-      SELECT old_person_id, argMax(override_person_id, version) AS override_person_id
-      FROM person_overrides WHERE project_id = ${project} GROUP BY old_person_id
-    ) AS ov ON ov.old_person_id = e.person_id
+    LEFT JOIN ${personOverrides(o.projectId)} AS ov ON ov.old_person_id = e.person_id
     WHERE ${sql.join(conditions, ' AND ')}
   )`;
   if (!o.personWhere && !o.withPersonProperties) return inner;
