@@ -101,6 +101,39 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     await shot('dashboard-goal-en');
   });
 
+  it('creates a metric in the dictionary (server errors on their field) and shows definitions where numbers appear', async () => {
+    await go('/p/shop/metrics');
+    await page.getByTestId('new-metric').click();
+    await page.getByLabel('Key', { exact: true }).fill('orders_per_buyer');
+    await page.getByLabel('Name (中文)').fill('人均订单');
+    await page.getByLabel('Name (English)').fill('Orders per buyer');
+    await page.getByLabel('Unit', { exact: true }).fill('x');
+    await page.getByTestId('metric-formula').fill('orders / buyers');
+    await page.getByTestId('save-metric').click();
+    // The server refuses the unknown key; its message lands under the formula field.
+    await page.locator('.ant-form-item-has-error', { hasText: 'unknown metric buyers' }).waitFor();
+    await shot('metrics-edit-error-en');
+    await page.getByTestId('metric-formula').fill('orders / paying_customers');
+    await page.getByTestId('save-metric').click();
+    await page.locator('.ant-table-row', { hasText: 'orders_per_buyer' }).waitFor();
+    await expect(page.locator('.ant-table-row', { hasText: 'orders_per_buyer' }).textContent()).resolves.toContain('Orders per buyer');
+    await shot('metrics-created-en');
+    // A JSON definition of any kind works too: edit it as a funnel.
+    await page.locator('.ant-table-row', { hasText: 'orders_per_buyer' }).getByRole('button', { name: 'Edit' }).click();
+    await page.locator('.ant-modal .ant-segmented-item', { hasText: 'JSON' }).click();
+    await page.getByTestId('metric-json').fill(JSON.stringify({ kind: 'funnel', steps: [{ event: '$pageview' }, { event: 'order_paid' }], window: { value: 7, unit: 'day' } }));
+    await page.getByTestId('save-metric').click();
+    await page.locator('.ant-modal').waitFor({ state: 'detached' });
+    const saved = await (await page.request.get(`${server.url}/api/projects/shop/metrics/orders_per_buyer`)).json();
+    expect(saved.definition.kind).toBe('funnel');
+    // The dashboard says what each number means.
+    await go('/p/shop/dashboard');
+    await page.getByTestId('metric-card').first().waitFor();
+    await page.getByTestId('metric-card').first().getByRole('button', { name: /^Definition of/ }).hover();
+    await page.getByTestId('metric-definition').first().waitFor();
+    await shot('dashboard-definition-en');
+  });
+
   it('the browser SDK on another site sends pageviews, events and identify (fetch and sendBeacon)', async () => {
     // Another origin on loopback (a public test host would be blocked by Private Network Access).
     const html = `<!doctype html><title>Shop</title><script src="${server.url}/sdk.js"></script>
@@ -211,10 +244,29 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     await shot('dashboard-zh');
     await go('/p/shop/funnels');
     await page.getByText('转化窗口').waitFor();
-    for (const p of ['funnels', 'trends', 'reports', 'keys', 'settings', 'goals']) {
+    for (const p of ['funnels', 'trends', 'reports', 'keys', 'settings', 'goals', 'metrics', 'retention', 'experiments', 'members']) {
       await go(`/p/shop/${p}`);
       await shot(`${p}-zh`);
     }
+    // Result tables name their columns in Chinese.
+    await go('/p/shop/lifecycle');
+    await pick('事件', '$pageview');
+    await page.getByRole('button', { name: /^运\s*行$/ }).click();
+    await page.waitForSelector('canvas, .ant-alert', { timeout: 60_000 });
+    await settle();
+    await page.locator('th', { hasText: '回流' }).first().waitFor();
+    await shot('lifecycle-run-zh');
+    await go('/p/shop/paths');
+    await pick('事件', '$pageview');
+    await page.getByRole('button', { name: /^运\s*行$/ }).click();
+    await page.waitForSelector('canvas, .ant-alert, .ant-table', { timeout: 60_000 });
+    await settle();
+    await shot('paths-run-zh');
+    await go('/p/shop/channels');
+    await page.getByRole('button', { name: /^运\s*行$/ }).click();
+    await page.waitForSelector('.ant-table, .ant-alert, .ant-empty', { timeout: 60_000 });
+    await settle();
+    await shot('channels-run-zh');
     // The preference is stored on the account: a fresh browser signs in in Chinese.
     const me = await (await page.request.get(`${server.url}/api/me`)).json();
     expect(me.user.lang).toBe('zh-CN');

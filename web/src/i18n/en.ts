@@ -272,6 +272,7 @@ export const en = {
   'metrics.cu.sessions': 'Sessions',
   'metrics.cu.responses': 'Responses',
   'metrics.cu.impressions': 'Impressions',
+  'metrics.unit.score': 'Score',
   'metrics.cu.clicks': 'Clicks',
   'metrics.isRate': 'Rate',
   'metrics.isRateHint': 'A ratio between 0 and 1: changes are compared in percentage points',

@@ -274,6 +274,7 @@ export const zh: Record<MessageKey, string> = {
   'metrics.cu.sessions': '会话',
   'metrics.cu.responses': '问卷回答',
   'metrics.cu.impressions': '曝光',
+  'metrics.unit.score': '分',
   'metrics.cu.clicks': '点击',
   'metrics.isRate': '比率',
   'metrics.isRateHint': '0–1 之间的比率：变化按百分点比较',

@@ -199,13 +199,13 @@ function MetricEditor({ projectId, initial, keys, onClose, onSaved }: { projectI
     if (def.kind === 'formula') {
       const d = def as { kind: 'formula'; formula: string };
       return (
-        <Form.Item label={t('metrics.formula')} extra={t('metrics.formulaHint')} {...track('formula')}>
-          <Input aria-label={t('metrics.formula')} data-testid="metric-formula" value={d.formula} placeholder="gmv / orders" onChange={(e) => setDef({ ...d, formula: e.target.value })} />
-          <div style={{ marginTop: 4 }}>
-            <Select size="small" showSearch placeholder={t('metrics.insertKey')} style={{ width: 220 }} value={null} aria-label={t('metrics.insertKey')}
-              options={keys.map((k) => ({ value: k, label: k }))} onChange={(k: string) => setDef({ ...d, formula: `${d.formula}${d.formula && !d.formula.endsWith(' ') ? ' ' : ''}${k}` })} />
-          </div>
-        </Form.Item>
+        <>
+          <Form.Item label={t('metrics.formula')} extra={t('metrics.formulaHint')} {...track('formula')} style={{ marginBottom: 8 }}>
+            <Input aria-label={t('metrics.formula')} data-testid="metric-formula" value={d.formula} placeholder="gmv / orders" onChange={(e) => setDef({ ...d, formula: e.target.value })} />
+          </Form.Item>
+          <Select size="small" showSearch placeholder={t('metrics.insertKey')} style={{ width: 220 }} value={null} aria-label={t('metrics.insertKey')}
+            options={keys.map((k) => ({ value: k, label: k }))} onChange={(k: string) => setDef({ ...d, formula: `${d.formula}${d.formula && !d.formula.endsWith(' ') ? ' ' : ''}${k}` })} />
+        </>
       );
     }
     if (def.kind === 'trends') {
@@ -332,6 +332,14 @@ function MetricEditor({ projectId, initial, keys, onClose, onSaved }: { projectI
   );
 }
 
+/** A unit in the user's language when it is one of the dictionary's usual ones (persons, currency…). */
+export function unitLabel(unit: string | undefined, t: (k: MessageKey) => string): string {
+  if (!unit) return '';
+  if ((COUNTING_UNITS as readonly string[]).includes(unit)) return t(`metrics.cu.${unit}` as MessageKey);
+  if (unit === 'score') return t('metrics.unit.score');
+  return unit;
+}
+
 const SOURCE_COLOR = { builtin: 'default', project: 'blue', override: 'gold' } as const;
 
 export function MetricsPage() {
@@ -365,10 +373,10 @@ export function MetricsPage() {
             ) }}
             columns={[
               { title: t('common.name'), render: (_, m) => metricName(m, lang) },
-              { title: t('metrics.key'), dataIndex: 'key', render: (k: string) => <Typography.Text code>{k}</Typography.Text> },
+              { title: t('metrics.key'), dataIndex: 'key', render: (k: string) => <Typography.Text code style={{ whiteSpace: 'nowrap' }}>{k}</Typography.Text> },
               { title: t('metrics.definition'), render: (_, m) => <span style={{ display: 'inline-block', maxWidth: 420 }}>{pick(m.formula, lang) || pick(m.description, lang)}</span>, responsive: ['md'] },
-              { title: t('metrics.unit'), dataIndex: 'unit', responsive: ['sm'] },
-              { title: t('metrics.direction'), render: (_, m) => (m.direction === 'lower_is_better' ? t('metrics.lower') : t('metrics.higher')), responsive: ['lg'] },
+              { title: t('metrics.unit'), render: (_, m) => unitLabel(m.unit, t), responsive: ['sm'] },
+              { title: t('metrics.direction'), render: (_, m) => <span style={{ whiteSpace: 'nowrap' }}>{m.direction === 'lower_is_better' ? t('metrics.lower') : t('metrics.higher')}</span>, responsive: ['lg'] },
               { title: t('metrics.source'), render: (_, m) => (m.source ? <Tag color={SOURCE_COLOR[m.source]}>{t(`metrics.source.${m.source}`)}</Tag> : null), responsive: ['sm'] },
               ...(canEdit ? [{
                 title: t('common.actions'),
