@@ -20,7 +20,11 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
   const errors: string[] = [];
   let ingestKey = '';
 
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  /** A full-page screenshot once chart animations (ECharts: 1 s) have finished. */
+  const shot = async (name: string) => {
+    if (await page.locator('canvas').count()) await page.waitForTimeout(1200);
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  };
   /** Waits until no spinner is left (data loaded or an error shown). */
   const settle = () => page.waitForFunction('!document.querySelector(".ant-spin-spinning")', undefined, { timeout: 30_000 });
   const go = async (path: string) => {

@@ -41,7 +41,7 @@ function ResultTable({ rows, columns }: { rows: Row[]; columns: Column[] }) {
   const cols = columns.filter((c) => rows.some((r) => r[c.key] !== undefined));
   return (
     <Table size="small" rowKey={(_, i) => String(i)} pagination={rows.length > 50 ? { pageSize: 50 } : false} scroll={{ x: true }} dataSource={rows}
-      columns={cols.map((c) => ({ title: t(c.label), dataIndex: c.key, align: typeof rows[0]?.[c.key] === 'number' ? 'right' as const : undefined, render: (v: unknown) => cell(v, c.fmt, lang) }))} />
+      columns={cols.map((c) => ({ title: <span style={{ whiteSpace: 'nowrap' }}>{t(c.label)}</span>, dataIndex: c.key, align: typeof rows[0]?.[c.key] === 'number' ? 'right' as const : undefined, render: (v: unknown) => cell(v, c.fmt, lang) }))} />
   );
 }
 
