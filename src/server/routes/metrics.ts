@@ -34,13 +34,18 @@ export async function metricRoutes(app: FastifyInstance, ctx: AppContext): Promi
       reportMetrics: await reportMetricKeys(ctx, req.params.id),
     };
   });
-  app.get<P & { Querystring: { period?: string; keys?: string; compare?: string } }>('/api/projects/:id/metric-values', async (req) => {
+  app.get<P & { Querystring: { period?: string; keys?: string; compare?: string } }>('/api/projects/:id/metric-values', async (req, reply) => {
     authorize(req, req.params.id, 'viewer');
+    const controller = new AbortController();
+    // Closed before the answer was written: the client went away (cancel), stop the queries.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) controller.abort();
+    });
     const q = req.query;
     if (!q.period) throw new FupanError('invalid_input', { path: 'period', problem: 'required, e.g. 2025-W28' });
     const keys = [...new Set((q.keys ?? '').split(',').map((k) => k.trim()).filter(Boolean))];
     if (!keys.length || keys.length > 24) throw new FupanError('invalid_input', { path: 'keys', problem: 'expected 1–24 comma-separated metric keys' });
-    const values = await metricValues(ctx, req.params.id, keys, q.period, comparisons(q.compare), pickLang(req.headers['accept-language']));
+    const values = await metricValues({ ...ctx, signal: controller.signal }, req.params.id, keys, q.period, comparisons(q.compare), pickLang(req.headers['accept-language']));
     return { period: parsePeriod(q.period).label, values };
   });
   app.get<P>('/api/projects/:id/metrics/export', async (req, reply) => {

@@ -333,8 +333,9 @@ function MetricEditor({ projectId, initial, keys, onClose, onSaved }: { projectI
 }
 
 /** A unit in the user's language when it is one of the dictionary's usual ones (persons, currency…). */
-export function unitLabel(unit: string | undefined, t: (k: MessageKey) => string): string {
+export function unitLabel(unit: string | undefined, t: (k: MessageKey) => string, currency: string): string {
   if (!unit) return '';
+  if (unit === 'currency') return currency;
   if ((COUNTING_UNITS as readonly string[]).includes(unit)) return t(`metrics.cu.${unit}` as MessageKey);
   if (unit === 'score') return t('metrics.unit.score');
   return unit;
@@ -375,7 +376,7 @@ export function MetricsPage() {
               { title: t('common.name'), render: (_, m) => metricName(m, lang) },
               { title: t('metrics.key'), dataIndex: 'key', render: (k: string) => <Typography.Text code style={{ whiteSpace: 'nowrap' }}>{k}</Typography.Text> },
               { title: t('metrics.definition'), render: (_, m) => <span style={{ display: 'inline-block', maxWidth: 420 }}>{pick(m.formula, lang) || pick(m.description, lang)}</span>, responsive: ['md'] },
-              { title: t('metrics.unit'), render: (_, m) => unitLabel(m.unit, t), responsive: ['sm'] },
+              { title: t('metrics.unit'), render: (_, m) => unitLabel(m.unit, t, project.currency), responsive: ['sm'] },
               { title: t('metrics.direction'), render: (_, m) => <span style={{ whiteSpace: 'nowrap' }}>{m.direction === 'lower_is_better' ? t('metrics.lower') : t('metrics.higher')}</span>, responsive: ['lg'] },
               { title: t('metrics.source'), render: (_, m) => (m.source ? <Tag color={SOURCE_COLOR[m.source]}>{t(`metrics.source.${m.source}`)}</Tag> : null), responsive: ['sm'] },
               ...(canEdit ? [{
