@@ -59,7 +59,7 @@ export function compileBehaviour(spec: ChannelsSpec, ctx: Ctx, range: ResolvedRa
       WHERE project_id = ${p.string(ctx.projectId)} AND timestamp < ${p.dateTime(range.to)} AND channel != ''
       GROUP BY person_id
     ) AS t
-    LEFT JOIN ${personOverrides(ctx.projectId)} AS ov ON ov.old_person_id = t.person_id
+    LEFT ANY JOIN ${personOverrides(ctx.projectId)} AS ov ON ov.old_person_id = t.person_id
   )`;
   // Outcomes before the range matter only as an earlier order_paid (not a new customer).
   // Refunds are read apart: only they need the JSON `properties` (refund_amount), and a

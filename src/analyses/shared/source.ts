@@ -17,6 +17,8 @@ export interface FilteredSourceOptions {
   filters?: readonly Filter[];
   /** Expose `person_properties` (person breakdowns) even without person filters. */
   withPersonProperties?: boolean;
+  /** No person is read: skip the identity join (see `EventsSourceOptions.withoutPersons`). */
+  withoutPersons?: boolean;
 }
 
 /**
@@ -35,6 +37,7 @@ export function filteredEvents(o: FilteredSourceOptions): Fragment {
     ...(eventFilters.length ? { eventWhere: compileFilters(eventFilters) } : {}),
     ...(personFilters.length ? { personWhere: compileFilters(personFilters) } : {}),
     ...(o.withPersonProperties ? { withPersonProperties: true } : {}),
+    ...(o.withoutPersons ? { withoutPersons: true } : {}),
   });
 }
 

@@ -46,6 +46,16 @@ describe('trends on the blueprint (test/fixtures/trends.ts)', () => {
     expect(r).toEqual([[3, 3, 3, 3, 3, 3, 3, 3, 2, 2]]);
   });
 
+  it('DAU / WAU with one window per bucket (the direct plan) agree with the daily trailing series', async () => {
+    // DAU by day is the day's unique persons; DAU by week is the DAU of each week's last day.
+    expect(await values({ series: [{ event: '$pageview', math: 'dau' }] })).toEqual([[2, 2, 0, 0, 0, 1, 1]]);
+    expect(await values({ interval: 'week', series: [{ event: '$pageview', math: 'dau' }] })).toEqual([[1, 1]]);
+    // WAU by full weeks equals the daily WAU (overlapping windows: the merged-states plan) on each Sunday.
+    const twoWeeks = { from: '2025-07-01', to: '2025-07-13' };
+    const [daily] = await values({ dateRange: twoWeeks, series: [{ event: '$pageview', math: 'wau' }] });
+    expect(await values({ dateRange: twoWeeks, interval: 'week', series: [{ event: '$pageview', math: 'wau' }] })).toEqual([[daily![5], daily![12]]]);
+  });
+
   it('property maths over revenue by week', async () => {
     const maths = ['sum', 'avg', 'min', 'max', 'median', 'p90'] as const;
     const r = await values({ interval: 'week', series: maths.map((math) => ({ event: 'order_paid', math, mathProperty: 'revenue' })) });
@@ -120,7 +130,7 @@ describe('trends SQL', () => {
   };
 
   it('snapshots each math', () => {
-    for (const math of ['total', 'unique_persons', 'wau', 'per_person_avg'] as const) expect(compiled({ series: [{ event: '$pageview', math }] }).sql).toMatchSnapshot(math);
+    for (const math of ['total', 'unique_persons', 'wau', 'dau', 'per_person_avg'] as const) expect(compiled({ series: [{ event: '$pageview', math }] }).sql).toMatchSnapshot(math);
     expect(compiled({ series: [{ event: 'order_paid', math: 'p95', mathProperty: 'amount' }], interval: 'week' }).sql).toMatchSnapshot('p95 weekly');
     expect(compiled({ series: [{ event: '$pageview' }], breakdown: { property: 'channel' }, filters: [{ property: 'plan', op: 'eq', value: 'pro', type: 'person' }] }).sql).toMatchSnapshot('breakdown + person filter');
     const t = spec({ series: [{ event: '$pageview' }], breakdown: { property: '$browser', limit: 5 } });
