@@ -252,6 +252,11 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
       await go(`/p/shop/${p}`);
       await shot(`${p}-zh`);
     }
+    await go('/p/shop/metrics');
+    await page.getByTestId('new-metric').click();
+    await page.getByText('名称（英文）').waitFor();
+    await shot('metrics-new-zh');
+    await page.keyboard.press('Escape');
     // Result tables name their columns in Chinese.
     await go('/p/shop/lifecycle');
     await pick('事件', '$pageview');
