@@ -41,7 +41,7 @@ GROUP BY bucket, channel, campaign_key`);
  * one row per person instead of one per event. The outcome events (conversion, order_paid,
  * order_refunded) are few and found through the sort key (day, event); only they read the
  * JSON `properties` (refund_amount). The former single pass read and parsed `properties`
- * for every event of the project's history (≈ 13× the CPU on the demo's 10 M events).
+ * for every event of the project's history (≈ 4–5× the CPU on the demo's 10 M events).
  */
 export function compileBehaviour(spec: ChannelsSpec, ctx: Ctx, range: ResolvedRange): CompiledQuery {
   assertTimeZone(ctx.timeZone);
