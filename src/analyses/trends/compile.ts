@@ -78,7 +78,10 @@ function seriesQuery(spec: TrendsSpec, s: TrendSeries, index: number, ctx: Ctx, 
       const days: string[] = [];
       const idx: number[] = [];
       ends.forEach((e, i) => {
-        for (let k = window - 1; k >= 0; k--) (days.push(addDays(e, -k)), idx.push(i + 1));
+        for (let k = window - 1; k >= 0; k--) {
+          days.push(addDays(e, -k));
+          idx.push(i + 1);
+        }
       });
       return sql`SELECT toUInt32(${series}) AS series, arrayElement(${keys}, idx) AS bucket, breakdown, toNullable(toFloat64(uniqExact(person_id))) AS value
 FROM (
