@@ -36,10 +36,13 @@ export async function findingsStage(ctx: BuildContext, data: ReportData): Promis
 
   const gapKeys = data.goals.filter((g) => g.status === 'behind' || g.status === 'at_risk').map((g) => g.metricKey);
   const changed = data.metrics.filter((m) => m.significant === true).map((m) => m.key);
+  // Explanations of goal gaps whose change is not itself significant come last: the
+  // summary shows the first findings, and tested changes, shifts and anomalies say more.
+  const gapOnly: Finding[] = [];
   for (const key of [...new Set([...changed, ...gapKeys])].slice(0, MAX_EXPLAINED)) {
     if (!labels.has(key)) continue;
     const explanation = await explainChange(deps, ctx.analysis.projectId, key, current, previous, { dimensions: periodDimensions });
-    found.push(...explanation.findings.slice(0, 3));
+    (changed.includes(key) ? found : gapOnly).push(...explanation.findings.slice(0, 3));
   }
 
   for (const m of data.metrics.filter((x) => x.isRate)) {
@@ -75,6 +78,7 @@ export async function findingsStage(ctx: BuildContext, data: ReportData): Promis
     }
   }
 
+  found.push(...gapOnly);
   data.findings = dedupe(found).map((f) => findingText(f, labels.get(f.metric) ?? { name: { 'zh-CN': f.metric, 'en-US': f.metric }, format: 'number', isRate: false }));
   if (!data.findings.length) {
     data.findingsNote = {
