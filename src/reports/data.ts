@@ -1,12 +1,15 @@
 import type { Bilingual } from '../core/lang.js';
 import type {
   ChannelRow,
+  ExperimentRow,
+  Finding,
+  FollowUpRow,
   FunnelBlock,
-  GoalStatus,
+  GoalRow,
   NpsBlock,
   ReportPeriod,
   RetentionBlock,
-  Series,
+  TrendChart,
   ValueFormat,
 } from './model.js';
 
@@ -26,8 +29,8 @@ export interface ReportData {
   metrics: MetricData[];
   trends: TrendData[];
   goals: GoalData[];
-  funnel: (Omit<FunnelBlock, 'title'> & { title: Bilingual }) | null;
-  retention: (Omit<RetentionBlock, 'title'> & { title: Bilingual }) | null;
+  funnel: WithBilingual<FunnelBlock, 'title'> | null;
+  retention: WithBilingual<RetentionBlock, 'title'> | null;
   channels: ChannelRow[];
   experiments: ExperimentData[];
   nps: NpsBlock | null;
@@ -56,64 +59,14 @@ export interface MetricData {
   countingUnit: string;
 }
 
-export interface TrendData {
-  key: string;
-  title: Bilingual;
-  format: ValueFormat;
-  current: Series;
-  previous: Series;
-}
+/**
+ * A report model type whose text fields are held in both languages: the data is
+ * language-neutral, and `compose` picks one language per field.
+ */
+type WithBilingual<T, K extends keyof T> = Omit<T, K> & { [P in K]: null extends T[P] ? Bilingual | null : Bilingual };
 
-export interface GoalData {
-  id: string;
-  metricKey: string;
-  metricName: Bilingual;
-  format: ValueFormat;
-  owner: string | null;
-  baseline: number | null;
-  target: number;
-  actual: number | null;
-  attainment: number | null;
-  timeProgress: number | null;
-  forecast: number | null;
-  status: GoalStatus;
-  statusRule: Bilingual;
-  grade: number | null;
-}
-
-export interface ExperimentData {
-  key: string;
-  metric: string;
-  variant: string;
-  lift: number | null;
-  ci: [number | null, number | null];
-  pValue: number | null;
-  chanceToWin: number | null;
-  decision: Bilingual;
-  srmWarning: boolean;
-}
-
-export interface FindingData {
-  kind: 'contribution' | 'mix_rate' | 'adtributor' | 'anomaly' | 'segment_shift' | 'segment_outlier' | 'funnel_drop' | 'goal_gap';
-  metricKey: string;
-  sentence: Bilingual;
-  numbers: Record<string, number | string | null>;
-  basis: Bilingual;
-  method: Bilingual;
-  reproduce: unknown;
-}
-
-export interface FollowUpData {
-  actionId: string;
-  action: string;
-  owner: string | null;
-  metricKey: string | null;
-  metricName: Bilingual | null;
-  format: ValueFormat;
-  before: number | null;
-  after: number | null;
-  target: number | null;
-  targetMet: boolean | null;
-  significant: boolean | null;
-  evidence: Bilingual;
-}
+export type TrendData = WithBilingual<TrendChart, 'title'>;
+export type GoalData = WithBilingual<GoalRow, 'metricName' | 'statusRule'>;
+export type ExperimentData = WithBilingual<ExperimentRow, 'decision'>;
+export type FindingData = WithBilingual<Finding, 'sentence' | 'basis' | 'method'>;
+export type FollowUpData = WithBilingual<FollowUpRow, 'metricName' | 'evidence'>;
