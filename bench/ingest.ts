@@ -165,7 +165,7 @@ export async function run(args: string[]): Promise<void> {
       let rows: Record<string, unknown>[] = [];
       const flush = async () => {
         const t = performance.now();
-        await storage.engine.insert('events', rows);
+        await storage.engine.insert('events', rows, { rowsAreUnique: true });
         rawMs += performance.now() - t;
         rawCount += rows.length;
         rows = [];

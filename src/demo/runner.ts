@@ -37,6 +37,8 @@ const INSERT_SETTINGS = {
   max_insert_threads: 2,
   min_insert_block_size_rows: 1_048_576,
   min_insert_block_size_bytes: 268_435_456,
+  // every generated uuid is new: skip ReplacingMergeTree's in-block dedup pass
+  optimize_on_insert: 0,
 } as const;
 
 /**

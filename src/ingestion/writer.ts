@@ -183,8 +183,10 @@ export class SerialWriter {
     const lines = new Array<string>(keep.length);
     for (let i = 0; i < keep.length; i++) lines[i] = keep[i]!.linePrefix + persons[i] + '"}';
     const payload = Buffer.from(lines.join('\n'));
-    if (this.engine.insertJsonLines) await this.engine.insertJsonLines('events', payload);
-    else await this.engine.insert('events', lines.map((l) => JSON.parse(l) as Record<string, unknown>));
+    // `keep` holds each uuid once (checked above), so the insert may skip the engine's own
+    // in-block dedup pass.
+    if (this.engine.insertJsonLines) await this.engine.insertJsonLines('events', payload, { rowsAreUnique: true });
+    else await this.engine.insert('events', lines.map((l) => JSON.parse(l) as Record<string, unknown>), { rowsAreUnique: true });
     if (since) for (const e of keep) since.add(e.uuid);
     this.stats.insertMs += performance.now() - t2;
     this.stats.groups++;

@@ -38,11 +38,12 @@ export class ChdbEngine implements Engine {
 
   async insert(table: TableName, rows: InsertSource, options: InsertOptions = {}): Promise<{ rows: number }> {
     const columns = options.columns ? [...options.columns] : undefined;
+    const settings = options.rowsAreUnique ? { settings: { optimize_on_insert: 0 } } : {};
     try {
       if (Array.isArray(rows)) {
         if (rows.length === 0) return { rows: 0 };
         const payload = Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n'));
-        await this.session.insert({ table, values: payload, format: 'JSONEachRow', ...(columns ? { columns } : {}) });
+        await this.session.insert({ table, values: payload, format: 'JSONEachRow', ...settings, ...(columns ? { columns } : {}) });
         return { rows: rows.length };
       }
       const counter = { rows: 0 };
@@ -50,6 +51,7 @@ export class ChdbEngine implements Engine {
         table,
         values: toJsonEachRowChunks(rows, 4 * 1024 * 1024, counter),
         format: 'JSONEachRow',
+        ...settings,
         ...(columns ? { columns } : {}),
       });
       return { rows: counter.rows };
@@ -65,7 +67,7 @@ export class ChdbEngine implements Engine {
         table: insertTable(table),
         values: payload,
         format: 'JSONEachRow',
-        settings: { input_format_json_read_objects_as_strings: 1 },
+        settings: { input_format_json_read_objects_as_strings: 1, ...(options.rowsAreUnique ? { optimize_on_insert: 0 } : {}) },
         ...(options.columns ? { columns: [...options.columns] } : {}),
       });
     } catch (e) {

@@ -57,6 +57,7 @@ export class ClickHouseEngine implements Engine {
   }
 
   async insert(table: TableName, rows: InsertSource, options: InsertOptions = {}): Promise<{ rows: number }> {
+    const settings = options.rowsAreUnique ? { clickhouse_settings: { optimize_on_insert: 0 as const } } : {};
     try {
       if (Array.isArray(rows)) {
         if (rows.length === 0) return { rows: 0 };
@@ -64,6 +65,7 @@ export class ClickHouseEngine implements Engine {
           table,
           values: rows as Record<string, unknown>[],
           format: 'JSONEachRow',
+          ...settings,
           ...(options.columns ? { columns: [...options.columns] as [string, ...string[]] } : {}),
         });
         return { rows: rows.length };
@@ -74,6 +76,7 @@ export class ClickHouseEngine implements Engine {
         // The client wants an object-mode stream for JSONEachRow and serialises each row.
         values: Readable.from(countRows(rows as AsyncIterable<Record<string, unknown>>, counter)),
         format: 'JSONEachRow',
+        ...settings,
         ...(options.columns ? { columns: [...options.columns] as [string, ...string[]] } : {}),
       });
       return { rows: counter.rows };
@@ -89,7 +92,7 @@ export class ClickHouseEngine implements Engine {
       const result = await this.client.exec({
         query: `INSERT INTO ${insertTable(table)}${columns} FORMAT JSONEachRow`,
         values: Readable.from([payload]),
-        clickhouse_settings: { input_format_json_read_objects_as_strings: 1 },
+        clickhouse_settings: { input_format_json_read_objects_as_strings: 1, ...(options.rowsAreUnique ? { optimize_on_insert: 0 as const } : {}) },
         ...(options.signal ? { abort_signal: options.signal } : {}),
       });
       result.stream.resume();

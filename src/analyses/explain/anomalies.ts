@@ -39,7 +39,10 @@ export async function detectMetricAnomalies(ctx: MetricsContext, projectId: stri
   // A ratio metric's points carry their denominator as volume (see series()).
   const ratio = ev.metric(key).isRate || ev.metric(key).definition.kind === 'funnel';
   const detect = (points: DailyPoint[]) => detectAnomalies(points, { ...o, ratio, from: span.fromDate, to: ev.counted.toDate < span.toDate ? ev.counted.toDate : span.toDate });
-  const overall = detect(series(await ev.values(key, { property: '', type: 'event', byDay: true }), ''));
+  const dims = await projectDimensions(ev, options.dimensions);
+  const daily = { property: '', type: 'event' as const, byDay: true };
+  await ev.prefetch(key, [daily, ...dims.map((d) => ({ ...d, byDay: true }))]);
+  const overall = detect(series(await ev.values(key, daily), ''));
   const findings: Finding[] = [];
   const skipped: MetricAnomalies['skipped'] = [];
   const method = { name: 'weekday_median_robust_z', reference: 'METRICS.md: same-weekday median, 0.6745·|x − median| / MAD', params: { weeks: o.weeks, window: o.window, threshold: o.threshold, minVolume: o.minVolume } };
@@ -53,7 +56,7 @@ export async function detectMetricAnomalies(ctx: MetricsContext, projectId: stri
     reproduce: { call: 'detectMetricAnomalies', args: { projectId, metric: key, span, ...(dimension ? { dimension } : {}) }, queries: [...ev.queries] },
   });
   for (const d of overall) if (d.flagged) findings.push(finding(d));
-  for (const dim of await projectDimensions(ev, options.dimensions)) {
+  for (const dim of dims) {
     let rows: Map<string, SegmentValue>;
     try {
       rows = await ev.values(key, { property: dim.property, type: dim.type, byDay: true });

@@ -105,6 +105,8 @@ export async function explainChange(ctx: MetricsContext, projectId: string, key:
   if (small) return { ...base, empty: { reason: 'change_below_threshold', detail: { ...detail, minRelativeChange: minRel, minPercentagePoints: minPp } } };
 
   const dims = await projectDimensions(evNow, options.dimensions);
+  await evThen.prefetch(key, dims);
+  await evNow.prefetch(key, dims);
   const adtInput: { dimension: string; elements: AdtributorElement[] }[] = [];
   for (const d of dims) {
     let before: Map<string, SegmentValue>;

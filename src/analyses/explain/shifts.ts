@@ -40,7 +40,10 @@ export async function segmentShifts(ctx: MetricsContext, projectId: string, key:
   const evThen = await createEvaluator(ctx, projectId, comparison);
   if (!evNow.metric(key).isRate) return { metric: key, tested: 0, findings: [], empty: { reason: 'not_a_rate', detail: {} } };
   const tests: { dimension: string; segment: string; before: SegmentValue; after: SegmentValue; p: number }[] = [];
-  for (const d of await projectDimensions(evNow, options.dimensions)) {
+  const dims = await projectDimensions(evNow, options.dimensions);
+  await evThen.prefetch(key, dims);
+  await evNow.prefetch(key, dims);
+  for (const d of dims) {
     let before: Map<string, SegmentValue>;
     let after: Map<string, SegmentValue>;
     try {
@@ -94,7 +97,9 @@ export async function segmentOutliers(ctx: MetricsContext, projectId: string, ke
   const ev = await createEvaluator(ctx, projectId, span);
   if (!ev.metric(key).isRate) return [];
   const tests: { dimension: string; segment: string; x: number; n: number; xr: number; nr: number; p: number; weight: number }[] = [];
-  for (const d of await projectDimensions(ev, options.dimensions)) {
+  const dims = await projectDimensions(ev, options.dimensions);
+  await ev.prefetch(key, dims);
+  for (const d of dims) {
     let rows: Map<string, SegmentValue>;
     try {
       rows = await ev.values(key, d);

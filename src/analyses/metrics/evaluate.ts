@@ -9,7 +9,7 @@ import { type Atom, type AtomRow, atomRatio, atomValue, compileAtom } from './co
 import { evaluateFormula, type Expr, formulaRefs, parseFormula, ratioParts } from './formula.js';
 import { loadProjectInfo, type ProjectInfo } from './project.js';
 import type { Metric } from './schema.js';
-import type { AtomEnv, Segment } from './segment.js';
+import { type AtomEnv, type Segment, TAG_SEPARATOR } from './segment.js';
 import { loadDictionary, metricsOf } from './store.js';
 
 /** What evaluating metrics needs: the two stores and "now" (injectable for tests). */
@@ -81,12 +81,22 @@ export class MetricEvaluator {
     return m;
   }
 
-  private env(segment?: Segment): AtomEnv {
+  private env(segment?: Segment, segments?: Segment[]): AtomEnv {
     const tz = this.project.timeZone;
     const c = this.counted;
     const from = startOfLocalDay(c.fromDate, tz);
     const to = c.toDate < c.fromDate ? from : startOfLocalDay(addDays(c.toDate, 1), tz);
-    return { projectId: this.project.id, timeZone: tz, from, to, fromDate: c.fromDate, toDate: c.toDate, asOfDate: this.asOfDate, ...(segment ? { segment } : {}) };
+    return {
+      projectId: this.project.id,
+      timeZone: tz,
+      from,
+      to,
+      fromDate: c.fromDate,
+      toDate: c.toDate,
+      asOfDate: this.asOfDate,
+      ...(segment ? { segment } : {}),
+      ...(segments ? { segments } : {}),
+    };
   }
 
   private formula(text: string): Expr {
@@ -99,17 +109,55 @@ export class MetricEvaluator {
   }
 
   private atom(atom: Atom, segment?: Segment): Promise<Map<string, AtomRow>> {
-    const id = JSON.stringify([atom, segment ?? null]);
+    const id = atomId(atom, segment);
     let hit = this.memo.get(id);
     if (!hit) {
-      const q = compile(compileAtom(atom, this.env(segment)));
-      this.queries.push(q);
-      hit = this.engine
-        .query<AtomRow>(q, { settings: { ...ANALYSIS_SETTINGS }, ...(this.signal ? { signal: this.signal } : {}) })
-        .then((rows) => new Map(rows.map((r) => [r.seg, { seg: r.seg, num: Number(r.num), den: Number(r.den), x: Number(r.x) }])));
+      hit = this.run(compile(compileAtom(atom, this.env(segment))));
       this.memo.set(id, hit);
     }
     return hit;
+  }
+
+  private run(q: CompiledQuery): Promise<Map<string, AtomRow>> {
+    this.queries.push(q);
+    return this.engine
+      .query<AtomRow>(q, { settings: { ...ANALYSIS_SETTINGS }, ...(this.signal ? { signal: this.signal } : {}) })
+      .then((rows) => new Map(rows.map((r) => [r.seg, { seg: r.seg, num: Number(r.num), den: Number(r.den), x: Number(r.x) }])));
+  }
+
+  /**
+   * Computes a metric for several dimensions in one query per atom (and per `byDay`)
+   * instead of one per dimension, and keeps each dimension's rows for later `values`
+   * calls: the report's explanations, shifts and anomalies ask for five or more
+   * dimensions of the same metric and span, and each query otherwise re-reads the same
+   * events and recomputes the same per-person states. Dimensions an atom cannot be split
+   * by are left out here (their `values` call raises the usual error).
+   */
+  async prefetch(key: string, segments: Segment[]): Promise<void> {
+    const atoms = new Map<string, Atom>();
+    this.collectAtoms(key, atoms, []);
+    const groups = [segments.filter((s) => !s.byDay), segments.filter((s) => s.byDay)];
+    for (const atom of atoms.values()) {
+      for (const group of groups) {
+        const wanted = group.filter((s) => s.value === undefined && !this.memo.has(atomId(atom, s)) && compilable(atom, this.env(s)));
+        if (wanted.length < 2) continue;
+        const all = this.run(compile(compileAtom(atom, this.env(undefined, wanted))));
+        wanted.forEach((s, i) => this.memo.set(atomId(atom, s), all.then((rows) => untag(rows, i))));
+      }
+    }
+    await Promise.all([...atoms.values()].flatMap((a) => segments.map((s) => this.memo.get(atomId(a, s))).filter((x) => x !== undefined)));
+  }
+
+  private collectAtoms(key: string, out: Map<string, Atom>, stack: string[]): void {
+    if (stack.includes(key)) throw new FupanError('metric_cycle', { cycle: [...stack, key].join(' → ') });
+    const def = this.metric(key).definition;
+    if (def.kind === 'formula') {
+      for (const ref of formulaRefs(this.formula(def.formula))) this.collectAtoms(ref, out, [...stack, key]);
+    } else if (def.kind === 'trends') {
+      for (const s of def.series) out.set(JSON.stringify(s), { kind: 'series', series: s });
+    } else {
+      out.set(JSON.stringify(def), def);
+    }
   }
 
   /** Values per segment value ('' when `segment` is undefined). */
@@ -143,6 +191,32 @@ export class MetricEvaluator {
     const map = await this.values(key, dimension);
     return map.get(dimension ? dimension.value ?? '' : '')!;
   }
+}
+
+function atomId(atom: Atom, segment: Segment | undefined): string {
+  return JSON.stringify([atom, segment ?? null]);
+}
+
+function compilable(atom: Atom, env: AtomEnv): boolean {
+  try {
+    compileAtom(atom, env);
+    return true;
+  } catch (e) {
+    if (e instanceof FupanError && e.code === 'metric_unavailable') return false;
+    throw e;
+  }
+}
+
+/** The rows of dimension `i` from a multi-dimension result (tags `i:value`, see AtomEnv.segments). */
+function untag(rows: Map<string, AtomRow>, i: number): Map<string, AtomRow> {
+  const prefix = `${i}${TAG_SEPARATOR}`;
+  const out = new Map<string, AtomRow>();
+  for (const [tag, r] of rows) {
+    if (!tag.startsWith(prefix)) continue;
+    const seg = tag.slice(prefix.length);
+    out.set(seg, { ...r, seg });
+  }
+  return out;
 }
 
 interface Values {

@@ -31,6 +31,13 @@ export interface AtomEnv {
   /** Last complete day of data at all (for retention cohorts that need later days). */
   asOfDate: CalendarDate;
   segment?: Segment;
+  /**
+   * Several dimensions in one query (instead of `segment`): every row carries an array of
+   * `i:value` tags, one per dimension, fanned out by `ARRAY JOIN` before grouping, so the
+   * events are read and per-person states computed once for all of them (see
+   * MetricEvaluator.prefetch). All share one `byDay`; none keeps a single value.
+   */
+  segments?: Segment[];
 }
 
 /** The segment expression over an events source: the property's value, or '' when not grouping. */
@@ -39,6 +46,23 @@ export function segmentExpr(seg: Segment | undefined, timeZone = 'UTC', time: Fr
   const v = propertyString(seg.property || 'event', seg.type, sql`person_properties`);
   const dim = seg.property ? sql`if(${v} = '', ${p.string(NO_VALUE)}, ${v})` : sql`''`;
   return seg.byDay ? sql`concat(toString(toDate(${time}, ${p.string(timeZone)})), '|', ${dim})` : dim;
+}
+
+/** The separator of a multi-segment tag: `<dimension index>:<value>` (the index has no colon). */
+export const TAG_SEPARATOR = ':';
+
+/**
+ * The rows' segment column: the one segment's value, or with `env.segments` an array of
+ * tags (see AtomEnv.segments) that `fanOut` turns back into one row per dimension.
+ */
+export function segmentColumn(env: AtomEnv, time: Fragment = sql`timestamp`): Fragment {
+  if (!env.segments) return segmentExpr(env.segment, env.timeZone, time);
+  return sql`[${sql.join(env.segments.map((s, i) => sql`concat(${p.string(`${i}${TAG_SEPARATOR}`)}, ${segmentExpr(s, env.timeZone, time)})`))}]`;
+}
+
+/** `ARRAY JOIN` of the tag array when several dimensions are grouped at once, else nothing. */
+export function fanOut(env: AtomEnv, column: Fragment = sql`seg`): Fragment {
+  return env.segments ? sql`ARRAY JOIN ${column}` : sql.empty;
 }
 
 /** `WHERE`-able condition keeping one segment value (or `1`). */
@@ -62,7 +86,7 @@ export function source(env: AtomEnv, o: { from: Date; to: Date; events: string[]
   const where: Fragment[] = [];
   if (eventFilters.length) where.push(compileFilters(eventFilters));
   if (o.extraWhere) where.push(o.extraWhere);
-  const needPersons = usesPersonProperties(o.filters) || env.segment?.type === 'person';
+  const needPersons = usesPersonProperties(o.filters) || env.segment?.type === 'person' || !!env.segments?.some((s) => s.type === 'person');
   return eventsWithPersons({
     projectId: env.projectId,
     range: { from: o.from, to: o.to },
