@@ -14,6 +14,7 @@ interface DemoOpts {
   today?: string;
   serve: boolean;
   json?: boolean;
+  progress?: boolean;
 }
 
 /** `fupan demo [--events N] [--seed S] [--no-serve]` */
@@ -27,9 +28,12 @@ export function registerDemo(program: Command): void {
     .option('--today <date>', 'pretend today is this date (YYYY-MM-DD, Asia/Shanghai), for reproducible data')
     .option('--no-serve', 'only generate the data; do not start the server')
     .option('--json', 'print a JSON summary')
+    .option('--progress', 'show progress even when stderr is not a terminal (a line every 10 s)')
+    .option('--no-progress', 'never show progress')
     .action(async (opts: DemoOpts, cmd: Command) =>
       withStorage(cmd, async (run) => {
-        const bar = progressBar(run.lang);
+        const show = opts.progress === true || (opts.progress !== false && Boolean(process.stderr.isTTY));
+        const bar = show ? progressBar(run.lang) : { update: () => undefined, stop: () => undefined };
         let summary: DemoSummary;
         try {
           summary = await runDemo(
@@ -67,7 +71,7 @@ function endOfDay(date: string): Date {
   return new Date(Date.parse(`${date}T23:59:59.999+08:00`));
 }
 
-/** A progress bar on stderr (drawn only on a terminal), counting persons generated. */
+/** A progress bar on stderr counting persons generated (a line every 10 s off a terminal). */
 function progressBar(lang: Lang): { update: (p: DemoProgress) => void; stop: () => void } {
   const zh = lang === 'zh-CN';
   const bar = new cliProgress.SingleBar(
@@ -78,6 +82,9 @@ function progressBar(lang: Lang): { update: (p: DemoProgress) => void; stop: () 
         : 'demo data [{bar}] {percentage}% | persons {value}/{total} | events {events} | {phase}',
       hideCursor: true,
       etaBuffer: 20,
+      // Off a terminal (CI logs, nohup), a plain line every 10 s instead of a redrawn bar.
+      noTTYOutput: !process.stderr.isTTY,
+      notTTYSchedule: 10_000,
     },
     cliProgress.Presets.shades_classic,
   );

@@ -60,11 +60,11 @@ export function registerReport(program: Command): void {
   report
     .command('list')
     .description('list reports by period / 按周期列出报告')
-    .requiredOption('--project <id>', 'project id')
+    .option('--project <id>', 'project id (required)')
     .option('--json', 'print JSON')
-    .action(async (opts: { project: string }, cmd: Command) =>
+    .action(async (opts: { project?: string }, cmd: Command) =>
       withStorage(cmd, async (run) => {
-        const reports = await listReports(run.ctx, opts.project);
+        const reports = await listReports(run.ctx, target(opts, cmd).project);
         output(run, reports, () => formatTable(reports.map((r) => ({ period: r.periodLabel, from: r.fromDate, to: r.toDate, status: r.status, publishedAt: r.publishedAt ?? '' }))));
       }),
     );
@@ -72,12 +72,13 @@ export function registerReport(program: Command): void {
   report
     .command('items')
     .description('list the written parts of a draft / 列出报告中团队填写的内容')
-    .requiredOption('--project <id>', 'project id')
-    .requiredOption('--period <period>', 'report period')
+    .option('--project <id>', 'project id (required)')
+    .option('--period <period>', 'report period')
     .option('--json', 'print JSON')
-    .action(async (opts: { project: string; period: string }, cmd: Command) =>
+    .action(async (opts: { project?: string; period?: string }, cmd: Command) =>
       withStorage(cmd, async (run) => {
-        const items = await listReportItems(run.ctx, opts.project, opts.period);
+        const { project, period } = required(target(opts, cmd));
+        const items = await listReportItems(run.ctx, project, period);
         output(run, items, () => formatTable(items.map((i) => ({ id: i.id, kind: i.kind, data: JSON.stringify(i.data) }))));
       }),
     );
@@ -85,14 +86,15 @@ export function registerReport(program: Command): void {
   report
     .command('add <kind>')
     .description(`add a written part (${ITEM_KINDS.join(' | ')}) from JSON / 添加反思、规律、行动或风险`)
-    .requiredOption('--project <id>', 'project id')
-    .requiredOption('--period <period>', 'report period')
+    .option('--project <id>', 'project id (required)')
+    .option('--period <period>', 'report period')
     .requiredOption('--data <json>', 'the item as JSON, or @file.json; e.g. \'{"problem":"…","reflection":"…","improvement":"…"}\'')
     .option('--json', 'print JSON')
-    .action(async (kind: string, opts: { project: string; period: string; data: string }, cmd: Command) =>
+    .action(async (kind: string, opts: { project?: string; period?: string; data: string }, cmd: Command) =>
       withStorage(cmd, async (run) => {
         if (!(ITEM_KINDS as string[]).includes(kind)) throw new FupanError('invalid_input', { path: 'kind', problem: `expected one of ${ITEM_KINDS.join(', ')}` });
-        const item = await addReportItem(run.ctx, opts.project, opts.period, kind as ItemKind, readJson(opts.data));
+        const { project, period } = required(target(opts, cmd));
+        const item = await addReportItem(run.ctx, project, period, kind as ItemKind, readJson(opts.data));
         output(run, item, () => `${run.lang === 'zh-CN' ? '已添加' : 'Added'} ${item.kind} ${item.id}`);
       }),
     );
@@ -100,13 +102,14 @@ export function registerReport(program: Command): void {
   report
     .command('edit <itemId>')
     .description('change fields of a written part / 修改一条填写内容')
-    .requiredOption('--project <id>', 'project id')
-    .requiredOption('--period <period>', 'report period')
+    .option('--project <id>', 'project id (required)')
+    .option('--period <period>', 'report period')
     .requiredOption('--data <json>', 'fields to change as JSON, or @file.json')
     .option('--json', 'print JSON')
-    .action(async (itemId: string, opts: { project: string; period: string; data: string }, cmd: Command) =>
+    .action(async (itemId: string, opts: { project?: string; period?: string; data: string }, cmd: Command) =>
       withStorage(cmd, async (run) => {
-        const item = await updateReportItem(run.ctx, opts.project, opts.period, itemId, readJson(opts.data));
+        const { project, period } = required(target(opts, cmd));
+        const item = await updateReportItem(run.ctx, project, period, itemId, readJson(opts.data));
         output(run, item, () => `${run.lang === 'zh-CN' ? '已更新' : 'Updated'} ${item.id}`);
       }),
     );
@@ -114,12 +117,13 @@ export function registerReport(program: Command): void {
   report
     .command('remove <itemId>')
     .description('remove a written part / 删除一条填写内容')
-    .requiredOption('--project <id>', 'project id')
-    .requiredOption('--period <period>', 'report period')
+    .option('--project <id>', 'project id (required)')
+    .option('--period <period>', 'report period')
     .option('--json', 'print JSON')
-    .action(async (itemId: string, opts: { project: string; period: string }, cmd: Command) =>
+    .action(async (itemId: string, opts: { project?: string; period?: string }, cmd: Command) =>
       withStorage(cmd, async (run) => {
-        await deleteReportItem(run.ctx, opts.project, opts.period, itemId);
+        const { project, period } = required(target(opts, cmd));
+        await deleteReportItem(run.ctx, project, period, itemId);
         output(run, { removed: itemId }, () => `${run.lang === 'zh-CN' ? '已删除' : 'Removed'} ${itemId}`);
       }),
     );
@@ -127,15 +131,29 @@ export function registerReport(program: Command): void {
   report
     .command('publish')
     .description('freeze the report: numbers and written parts become an immutable snapshot / 发布并冻结报告')
-    .requiredOption('--project <id>', 'project id')
-    .requiredOption('--period <period>', 'report period')
+    .option('--project <id>', 'project id (required)')
+    .option('--period <period>', 'report period')
     .option('--json', 'print JSON')
-    .action(async (opts: { project: string; period: string }, cmd: Command) =>
+    .action(async (opts: { project?: string; period?: string }, cmd: Command) =>
       withStorage(cmd, async (run) => {
-        const { snapshot: _snapshot, ...record } = await publishReport(run.ctx, opts.project, opts.period);
+        const { project, period } = required(target(opts, cmd));
+        const { snapshot: _snapshot, ...record } = await publishReport(run.ctx, project, period);
         output(run, record, () => `${run.lang === 'zh-CN' ? '已发布' : 'Published'} ${record.periodLabel} (${record.dataReadAt})`);
       }),
     );
+}
+
+/**
+ * `--project` / `--period` of a subcommand. `report` itself has both options (for the
+ * draft), and commander gives an option to the parent when both define it, so
+ * `report list --project x` arrives on the parent: take it from there.
+ */
+function target(opts: { project?: string; period?: string }, cmd: Command): { project: string; period?: string } {
+  const parent = cmd.parent?.opts<{ project?: string; period?: string }>() ?? {};
+  const project = opts.project ?? parent.project;
+  if (!project) throw new FupanError('invalid_input', { path: '--project', problem: 'required' });
+  const period = opts.period ?? parent.period;
+  return { project, ...(period ? { period } : {}) };
 }
 
 function required(opts: { project?: string; period?: string }): { project: string; period: string } {
