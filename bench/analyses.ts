@@ -1,7 +1,11 @@
 /**
  * Analyses benchmark on demo data, in one process on embedded chDB:
  *
- *   npm run bench -- analyses [--events 100000000] [--runs 3] [--dir /tmp/fupan-bench-analyses] [--seed N]
+ *   npm run bench -- analyses [--events 100000000] [--runs 3] [--dir /tmp/fupan-bench-analyses] [--seed N] [--now ISO]
+ *
+ * `--dir` may also be a data directory made by `fupan demo --data-dir D --today YYYY-MM-DD`:
+ * pass `--now` as that day's end (e.g. --today 2026-11-21 → --now 2026-11-21T15:59:59Z) so
+ * the ranges below fall on its data.
  *
  * Generates the demo dataset once per (events, seed) into `--dir` (reused by later runs),
  * then times each analysis through its public `Analysis.run` — a 5-step funnel with a
@@ -43,13 +47,15 @@ interface Options {
   runs: number;
   dir: string;
   seed: number;
+  now: string;
 }
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { events: 1_000_000, runs: 3, dir: '', seed: 20240701 };
+  // "now" is pinned so a reused directory keeps answering the same questions.
+  const o: Options = { events: 1_000_000, runs: 3, dir: '', seed: 20240701, now: '2025-07-16T04:00:00Z' };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!.replace(/^--/, '');
-    if (a === 'dir') o.dir = args[++i]!;
+    if (a === 'dir' || a === 'now') o[a] = args[++i]!;
     else if (a in o) (o as unknown as Record<string, number>)[a] = Number(args[++i]);
   }
   if (!o.dir) o.dir = join('/tmp', `fupan-bench-analyses-${o.events}-${o.seed}`);
@@ -113,8 +119,8 @@ export async function run(args: string[]): Promise<void> {
   await migrateClickHouse(engine);
   const projectId = DEMO_PROJECT.id;
 
-  // "now" is pinned so a reused directory keeps answering the same questions.
-  const now = new Date('2025-07-16T04:00:00Z');
+  const now = new Date(o.now);
+  if (Number.isNaN(now.getTime())) throw new Error(`--now: not a date: ${o.now}`);
   const [have] = await engine.query<{ n: number }>(compile(sql`SELECT count() AS n FROM events WHERE project_id = ${p.string(projectId)}`));
   if (Math.abs(Number(have?.n ?? 0) - o.events) > o.events * 0.2) {
     console.log(`generating ~${o.events.toLocaleString()} demo events into ${o.dir} …`);

@@ -4,7 +4,7 @@ import { compileFilters, type Filter } from '../shared/filters.js';
 import { propertyNumber } from '../shared/properties.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import type { MetricDefinition, SeriesDef } from './schema.js';
-import { type AtomEnv, eventIs, fanOut, TAG_SEPARATOR, paidChannels, segmentColumn, segmentKeep, source } from './segment.js';
+import { type AtomEnv, eventIs, paidChannels, segmentExpr, segmentKeep, source, TAG_SEPARATOR } from './segment.js';
 
 /**
  * A leaf measurement a metric is built from. Each compiles to one query returning rows
@@ -22,8 +22,8 @@ export interface AtomRow {
   x: number;
 }
 
-const WINDOW_MS = { second: 1e3, minute: 6e4, hour: 3.6e6, day: 8.64e7, week: 6.048e8, month: 2.592e9 } as const;
-const EPOCH = new Date(0);
+export const WINDOW_MS = { second: 1e3, minute: 6e4, hour: 3.6e6, day: 8.64e7, week: 6.048e8, month: 2.592e9 } as const;
+export const EPOCH = new Date(0);
 
 export function atomValue(atom: Atom, r: AtomRow): number | null {
   switch (atom.kind) {
@@ -63,13 +63,12 @@ export function compileAtom(atom: Atom, env: AtomEnv): Fragment {
   }
 }
 
-/** Groups `inner` (rows with a `seg` column) by segment; `fanned` when `inner` already unrolled the tags. */
-function grouped(inner: Fragment, select: Fragment, env: AtomEnv, fanned = false): Fragment {
-  return sql`SELECT seg, ${select} FROM ${inner} ${fanned ? sql.empty : fanOut(env)} WHERE ${segmentKeep(env.segment)} GROUP BY seg ORDER BY seg`;
+function grouped(inner: Fragment, select: Fragment, env: AtomEnv): Fragment {
+  return sql`SELECT seg, ${select} FROM ${inner} WHERE ${segmentKeep(env.segment)} GROUP BY seg ORDER BY seg`;
 }
 
 function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
-  const seg = segmentColumn(env);
+  const seg = segmentExpr(env.segment, env.timeZone);
   const extra = s.paidChannelsOnly ? paidChannels(env) : undefined;
   const base = (from: Date) =>
     source(env, { from, to: env.to, events: [s.event], filters: s.filters as Filter[], ...(extra ? { extraWhere: sql`${eventIs(s.event)} AND ${extra}` } : { extraWhere: eventIs(s.event) }) });
@@ -89,10 +88,9 @@ function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
     }
     case 'repeat_persons':
       return grouped(
-        sql`(SELECT seg, person_id, count() AS c FROM (SELECT ${seg} AS seg, person_id FROM ${src}) ${fanOut(env)} GROUP BY seg, person_id)`,
+        sql`(SELECT ${seg} AS seg, person_id, count() AS c FROM ${src} GROUP BY seg, person_id)`,
         sql`toFloat64(countIf(c >= 2)) AS num, toFloat64(count()) AS den, 0 AS x`,
         env,
-        true,
       );
     case 'first_time': {
       // Every matching event before the period's end: the person's first one must fall inside.
@@ -107,13 +105,12 @@ function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
     case 'wau':
     case 'mau': {
       const w = s.math === 'dau' ? 1 : s.math === 'wau' ? 7 : 30;
-      const byDay = env.segments ? env.segments.some((x) => x.byDay) : env.segment?.byDay;
-      if (byDay && w > 1) throw new FupanError('metric_unavailable', { key: s.math, what: 'per day', problem: 'trailing-window actives have no daily series' });
+      if (env.segment?.byDay && w > 1) throw new FupanError('metric_unavailable', { key: s.math, what: 'per day', problem: 'trailing-window actives have no daily series' });
       const wide = base(startOfLocalDay(addDays(env.fromDate, -(w - 1)), env.timeZone));
       const days = Math.max(0, daysBetween(env.fromDate, env.toDate) + 1);
-      return sql`SELECT seg, toFloat64(sum(c)) AS num, toFloat64(${p.uint32(byDay ? 1 : days)}) AS den, 0 AS x FROM (
+      return sql`SELECT seg, toFloat64(sum(c)) AS num, toFloat64(${p.uint32(env.segment?.byDay ? 1 : days)}) AS den, 0 AS x FROM (
         SELECT seg, d, uniqExact(person_id) AS c FROM (
-          SELECT DISTINCT seg, person_id, day FROM (SELECT ${seg} AS seg, person_id, toDate(timestamp, ${tz}) AS day FROM ${wide}) ${fanOut(env)}
+          SELECT DISTINCT ${seg} AS seg, person_id, toDate(timestamp, ${tz}) AS day FROM ${wide}
         ) ARRAY JOIN arrayMap(k -> addDays(day, k), range(${p.uint32(w)})) AS d
         WHERE d >= ${p.date(env.fromDate)} AND d <= ${p.date(env.toDate)} AND ${segmentKeep(env.segment)}
         GROUP BY seg, d
@@ -122,25 +119,32 @@ function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
   }
 }
 
+export type FunnelSteps = { event: string; filters: Filter[] }[];
+
+/** The step conditions (the first one inside the period) and the events a funnel reads. */
+export function funnelSource(steps: FunnelSteps, windowMs: number, env: AtomEnv): { conds: Fragment[]; src: Fragment } {
+  const inRange = sql`timestamp < ${p.dateTime(env.to)}`;
+  const conds = steps.map((st, i) => {
+    const c = sql`(${eventIs(st.event)} AND ${compileFilters(st.filters)})`;
+    return i === 0 ? sql`(${c} AND ${inRange})` : c;
+  });
+  return { conds, src: source(env, { from: env.from, to: new Date(env.to.getTime() + windowMs), events: steps.map((s) => s.event) }) };
+}
+
 /**
  * Ordered funnel conversion: persons whose first step happens in the period (the entry
  * segment is that of their first entering event), converted when the later steps follow in
  * order within the window (ClickHouse windowFunnel on millisecond timestamps). Daily
  * series count person-days instead (see below).
  */
-function compileFunnel(steps: { event: string; filters: Filter[] }[], windowMs: number, env: AtomEnv): Fragment {
-  const seg = segmentColumn(env);
-  const inRange = sql`timestamp < ${p.dateTime(env.to)}`;
-  const conds = steps.map((st, i) => {
-    const c = sql`(${eventIs(st.event)} AND ${compileFilters(st.filters)})`;
-    return i === 0 ? sql`(${c} AND ${inRange})` : c;
-  });
-  const src = source(env, { from: env.from, to: new Date(env.to.getTime() + windowMs), events: steps.map((s) => s.event) });
+function compileFunnel(steps: FunnelSteps, windowMs: number, env: AtomEnv): Fragment {
+  const seg = segmentExpr(env.segment, env.timeZone);
+  const { conds, src } = funnelSource(steps, windowMs, env);
   // A daily series counts each person once per local day they enter (conversions within
   // that day): returning persons are in the daily denominators, so a day on which one
   // version breaks a step shows in the whole project's series too. Over a whole span, a
   // person counts once, from their first entry.
-  const perDay = (env.segments?.[0] ?? env.segment)?.byDay ? sql`person_id, toDate(timestamp, ${p.string(env.timeZone)})` : sql`person_id`;
+  const perDay = env.segment?.byDay ? sql`person_id, toDate(timestamp, ${p.string(env.timeZone)})` : sql`person_id`;
   return grouped(
     sql`(SELECT argMinIf(${seg}, timestamp, ${conds[0]!}) AS seg,
         windowFunnel(${p.uint64(windowMs)})(toUInt64(toUnixTimestamp64Milli(timestamp)), ${sql.join(conds)}) AS level
@@ -156,9 +160,29 @@ function compileFunnel(steps: { event: string; filters: Filter[] }[], windowMs: 
  * a return event on day N; unbounded: on day N or later. Only cohorts that have reached
  * day N (cohort day + N ≤ the last complete day) count.
  */
-function compileRetention(a: Extract<Atom, { kind: 'retention' }>, env: AtomEnv): Fragment {
-  const seg = segmentColumn(env);
+function compileRetention(a: RetentionAtom, env: AtomEnv): Fragment {
+  const seg = segmentExpr(env.segment, env.timeZone);
   const tz = p.string(env.timeZone);
+  const { startSrc, returnSrc, lastCohort, returned } = retentionSources(a, env);
+  const cohorts =
+    a.type === 'first_time'
+      ? sql`SELECT person_id, min(toDate(timestamp, ${tz})) AS day, argMin(${seg}, timestamp) AS seg FROM ${startSrc} GROUP BY person_id`
+      : sql`SELECT person_id, toDate(timestamp, ${tz}) AS day, argMin(${seg}, timestamp) AS seg FROM ${startSrc} GROUP BY person_id, day`;
+  return sql`SELECT seg, toFloat64(countIf(ret)) AS num, toFloat64(count()) AS den, 0 AS x FROM (
+    SELECT c.seg AS seg, ${returned} AS ret
+    FROM (${cohorts}) AS c
+    LEFT JOIN (SELECT person_id, groupUniqArray(toDate(timestamp, ${tz})) AS days FROM ${returnSrc} GROUP BY person_id) AS r ON r.person_id = c.person_id
+    WHERE c.day >= ${p.date(env.fromDate)} AND c.day <= ${p.date(lastCohort)}
+  ) WHERE ${segmentKeep(env.segment)} GROUP BY seg ORDER BY seg`;
+}
+
+export type RetentionAtom = Extract<Atom, { kind: 'retention' }>;
+
+/**
+ * A retention atom's start and return events, its last cohort day that has reached day N,
+ * and the "returned" condition over a cohort row `c` joined to return days `r`.
+ */
+export function retentionSources(a: RetentionAtom, env: AtomEnv): { startSrc: Fragment; returnSrc: Fragment; lastCohort: string; returned: Fragment } {
   const n = a.interval;
   const lastCohort = [env.toDate, addDays(env.asOfDate, -n)].sort()[0]!;
   const startSrc = source(env, {
@@ -176,25 +200,16 @@ function compileRetention(a: Extract<Atom, { kind: 'retention' }>, env: AtomEnv)
     filters: a.returnEvent.filters as Filter[],
     extraWhere: eventIs(a.returnEvent.event),
   });
-  const cohorts =
-    a.type === 'first_time'
-      ? sql`SELECT person_id, min(toDate(timestamp, ${tz})) AS day, argMin(${seg}, timestamp) AS seg FROM ${startSrc} GROUP BY person_id`
-      : sql`SELECT person_id, toDate(timestamp, ${tz}) AS day, argMin(${seg}, timestamp) AS seg FROM ${startSrc} GROUP BY person_id, day`;
   const returned =
     a.mode === 'classic' ? sql`has(r.days, addDays(c.day, ${p.uint32(n)}))` : sql`arrayExists(x -> x >= addDays(c.day, ${p.uint32(n)}), r.days)`;
-  return sql`SELECT seg, toFloat64(countIf(ret)) AS num, toFloat64(count()) AS den, 0 AS x FROM (
-    SELECT c.seg AS seg, ${returned} AS ret
-    FROM (${cohorts}) AS c
-    LEFT JOIN (SELECT person_id, groupUniqArray(toDate(timestamp, ${tz})) AS days FROM ${returnSrc} GROUP BY person_id) AS r ON r.person_id = c.person_id
-    WHERE c.day >= ${p.date(env.fromDate)} AND c.day <= ${p.date(lastCohort)}
-  ) ${fanOut(env)} WHERE ${segmentKeep(env.segment)} GROUP BY seg ORDER BY seg`;
+  return { startSrc, returnSrc, lastCohort, returned };
 }
 
 const SPEND_DIMENSIONS = ['channel', 'campaign'] as const;
 const SPEND_MEASURES = ['cost', 'impressions', 'clicks'] as const;
 
 /** Sums of the ad_spend table (one row per day, channel, campaign; latest import wins). */
-function compileChannels(measure: 'spend' | 'impressions' | 'clicks', env: AtomEnv): Fragment {
+export function compileChannels(measure: 'spend' | 'impressions' | 'clicks', env: AtomEnv): Fragment {
   for (const s of env.segments ?? (env.segment ? [env.segment] : [])) {
     if (s.property && (s.type !== 'event' || !(SPEND_DIMENSIONS as readonly string[]).includes(s.property))) {
       throw new FupanError('metric_unavailable', { key: measure, what: `by ${s.property}`, problem: 'ad spend is recorded per channel and campaign only' });
@@ -206,8 +221,10 @@ function compileChannels(measure: 'spend' | 'impressions' | 'clicks', env: AtomE
     return s?.byDay ? sql`concat(toString(date), '|', ${dim})` : dim;
   };
   const seg = env.segments ? sql`[${sql.join(env.segments.map((s, i) => sql`concat(${p.string(`${i}${TAG_SEPARATOR}`)}, ${one(s)})`))}]` : one(env.segment);
+  // Several dimensions (compile-multi.ts): ad spend has few rows, so tags per row are fine.
+  const fan = env.segments ? sql` ARRAY JOIN seg` : sql.empty;
   return grouped(
-    sql`(SELECT ${seg} AS seg, ${col} AS v FROM ad_spend FINAL WHERE project_id = ${p.string(env.projectId)} AND date >= ${p.date(env.fromDate)} AND date <= ${p.date(env.toDate)})`,
+    sql`(SELECT ${seg} AS seg, ${col} AS v FROM ad_spend FINAL WHERE project_id = ${p.string(env.projectId)} AND date >= ${p.date(env.fromDate)} AND date <= ${p.date(env.toDate)})${fan}`,
     sql`toFloat64(sum(v)) AS num, 1 AS den, 0 AS x`,
     env,
   );
@@ -215,7 +232,7 @@ function compileChannels(measure: 'spend' | 'impressions' | 'clicks', env: AtomE
 
 /** NPS responses: promoters (9–10) in num, detractors (0–6) in x, responses in den. */
 function compileNps(a: Extract<Atom, { kind: 'nps' }>, env: AtomEnv): Fragment {
-  const seg = segmentColumn(env);
+  const seg = segmentExpr(env.segment, env.timeZone);
   const src = source(env, { from: env.from, to: env.to, events: [a.event], filters: a.filters as Filter[], extraWhere: eventIs(a.event) });
   return grouped(
     sql`(SELECT ${seg} AS seg, ${propertyNumber(a.property)} AS score FROM ${src} WHERE score IS NOT NULL AND score >= 0 AND score <= 10)`,

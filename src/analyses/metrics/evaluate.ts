@@ -6,6 +6,7 @@ import type { MetaStore } from '../../storage/metadata/store.js';
 import { ANALYSIS_SETTINGS } from '../shared/limits.js';
 import { addDays, localDate, startOfLocalDay } from '../shared/time-zone.js';
 import { type Atom, type AtomRow, atomRatio, atomValue, compileAtom } from './compile.js';
+import { compileAtomMulti } from './compile-multi.js';
 import { evaluateFormula, type Expr, formulaRefs, parseFormula, ratioParts } from './formula.js';
 import { loadProjectInfo, type ProjectInfo } from './project.js';
 import type { Metric } from './schema.js';
@@ -81,7 +82,7 @@ export class MetricEvaluator {
     return m;
   }
 
-  private env(segment?: Segment, segments?: Segment[]): AtomEnv {
+  private env(segment?: Segment): AtomEnv {
     const tz = this.project.timeZone;
     const c = this.counted;
     const from = startOfLocalDay(c.fromDate, tz);
@@ -95,7 +96,6 @@ export class MetricEvaluator {
       toDate: c.toDate,
       asOfDate: this.asOfDate,
       ...(segment ? { segment } : {}),
-      ...(segments ? { segments } : {}),
     };
   }
 
@@ -141,7 +141,7 @@ export class MetricEvaluator {
       for (const group of groups) {
         const wanted = group.filter((s) => s.value === undefined && !this.memo.has(atomId(atom, s)) && compilable(atom, this.env(s)));
         if (wanted.length < 2) continue;
-        const all = this.run(compile(compileAtom(atom, this.env(undefined, wanted))));
+        const all = this.run(compile(compileAtomMulti(atom, { ...this.env(), segments: wanted })));
         wanted.forEach((s, i) => this.memo.set(atomId(atom, s), all.then((rows) => untag(rows, i))));
       }
     }

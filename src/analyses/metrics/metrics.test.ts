@@ -16,6 +16,7 @@ import { upsertMetric, validateDictionary } from './store.js';
  *  p3: first seen 07-08 app_launch (douyin); 07-09 app_launch, add_to_cart (douyin), never pays.
  *  p4: first seen 07-10 sign_up (wechat); 07-10 survey 3.
  *  p5: first seen 07-12 survey 10 (no channel).
+ *  (regions: p1 cn-bj, p2 cn-sh; p3 mobile — only the multi-dimension test reads them)
  *  ad spend: 07-07 douyin 100 / 10 000 impressions / 200 clicks; 07-08 wechat 50 / 5 000 / 50.
  * Worked out:
  *  new_persons = p2, p3, p4, p5 = 4 (wechat 2: p2, p4; douyin 1; $none 1). active_persons = 5.
@@ -39,17 +40,17 @@ beforeAll(async () => {
     s,
     P,
     [
-      ev(P, 1, 'app_launch', '2025-07-01T09:00:00Z', { channel: 'douyin' }),
-      ev(P, 1, 'add_to_cart', '2025-07-07T10:00:00Z', { channel: 'douyin' }),
-      ev(P, 1, 'order_paid', '2025-07-07T11:00:00Z', { channel: 'douyin', revenue: 100 }),
-      ev(P, 1, 'order_paid', '2025-07-09T11:00:00Z', { channel: 'douyin', revenue: 50 }),
-      ev(P, 2, 'app_launch', '2025-07-07T08:00:00Z', { channel: 'wechat' }),
-      ev(P, 2, 'app_launch', '2025-07-08T08:00:00Z', { channel: 'wechat' }),
-      ev(P, 2, 'order_paid', '2025-07-08T09:00:00Z', { channel: 'wechat', revenue: 200 }),
-      ev(P, 2, 'order_refunded', '2025-07-10T09:00:00Z', { channel: 'wechat', refund_amount: 30 }),
-      ev(P, 3, 'app_launch', '2025-07-08T12:00:00Z', { channel: 'douyin' }),
-      ev(P, 3, 'app_launch', '2025-07-09T12:00:00Z', { channel: 'douyin' }),
-      ev(P, 3, 'add_to_cart', '2025-07-09T12:30:00Z', { channel: 'douyin' }),
+      ev(P, 1, 'app_launch', '2025-07-01T09:00:00Z', { channel: 'douyin', region: 'cn-bj' }),
+      ev(P, 1, 'add_to_cart', '2025-07-07T10:00:00Z', { channel: 'douyin', region: 'cn-bj' }),
+      ev(P, 1, 'order_paid', '2025-07-07T11:00:00Z', { channel: 'douyin', region: 'cn-bj', revenue: 100 }),
+      ev(P, 1, 'order_paid', '2025-07-09T11:00:00Z', { channel: 'douyin', region: 'cn-bj', revenue: 50 }),
+      ev(P, 2, 'app_launch', '2025-07-07T08:00:00Z', { channel: 'wechat', region: 'cn-sh' }),
+      ev(P, 2, 'app_launch', '2025-07-08T08:00:00Z', { channel: 'wechat', region: 'cn-sh' }),
+      ev(P, 2, 'order_paid', '2025-07-08T09:00:00Z', { channel: 'wechat', region: 'cn-sh', revenue: 200 }),
+      ev(P, 2, 'order_refunded', '2025-07-10T09:00:00Z', { channel: 'wechat', region: 'cn-sh', refund_amount: 30 }),
+      ev(P, 3, 'app_launch', '2025-07-08T12:00:00Z', { channel: 'douyin', device_type: 'mobile' }),
+      ev(P, 3, 'app_launch', '2025-07-09T12:00:00Z', { channel: 'douyin', device_type: 'mobile' }),
+      ev(P, 3, 'add_to_cart', '2025-07-09T12:30:00Z', { channel: 'douyin', device_type: 'mobile' }),
       ev(P, 4, 'sign_up', '2025-07-10T10:00:00Z', { channel: 'wechat' }),
       ev(P, 4, 'survey_response', '2025-07-10T11:00:00Z', { score: 3 }),
       ev(P, 5, 'survey_response', '2025-07-12T11:00:00Z', { score: '10' }),
@@ -135,10 +136,10 @@ describe('built-in metrics on the blueprint', () => {
   });
 
   it('prefetches several dimensions in one query per atom with the same numbers as one query per dimension', async () => {
-    // Every built-in metric, by channel / region / campaign over the week and day by day:
+    // Every built-in metric, by channel / region / campaign / device over the week and day by day:
     // the batched query (ARRAY JOIN of tagged segments) must give exactly the rows the
     // one-dimension queries give; dimensions an atom cannot be split by are left alone.
-    const dims: Segment[] = ['channel', 'region', 'campaign'].map((property) => ({ property, type: 'event' }));
+    const dims: Segment[] = ['channel', 'region', 'campaign', 'device_type'].map((property) => ({ property, type: 'event' }));
     const daily: Segment[] = [{ property: '', type: 'event', byDay: true }, ...dims.map((d) => ({ ...d, byDay: true }))];
     const read = async (ev: Awaited<ReturnType<typeof createEvaluator>>, key: string, d: Segment) => {
       try {

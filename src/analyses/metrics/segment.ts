@@ -32,8 +32,7 @@ export interface AtomEnv {
   asOfDate: CalendarDate;
   segment?: Segment;
   /**
-   * Several dimensions in one query (instead of `segment`): every row carries an array of
-   * `i:value` tags, one per dimension, fanned out by `ARRAY JOIN` before grouping, so the
+   * Several dimensions in one query (instead of `segment`, see compile-multi.ts): the
    * events are read and per-person states computed once for all of them (see
    * MetricEvaluator.prefetch). All share one `byDay`; none keeps a single value.
    */
@@ -52,17 +51,27 @@ export function segmentExpr(seg: Segment | undefined, timeZone = 'UTC', time: Fr
 export const TAG_SEPARATOR = ':';
 
 /**
- * The rows' segment column: the one segment's value, or with `env.segments` an array of
- * tags (see AtomEnv.segments) that `fanOut` turns back into one row per dimension.
+ * Several dimensions at once (AtomEnv.segments), step one: the raw values of every
+ * dimension as one tuple, cheap to carry through an aggregation (LowCardinality columns,
+ * no strings built per event).
  */
-export function segmentColumn(env: AtomEnv, time: Fragment = sql`timestamp`): Fragment {
-  if (!env.segments) return segmentExpr(env.segment, env.timeZone, time);
-  return sql`[${sql.join(env.segments.map((s, i) => sql`concat(${p.string(`${i}${TAG_SEPARATOR}`)}, ${segmentExpr(s, env.timeZone, time)})`))}]`;
+export function rawSegments(segments: readonly Segment[]): Fragment {
+  return sql`tuple(${sql.join(segments.map((s) => (s.property ? propertyString(s.property, s.type, sql`person_properties`) : sql`''`)))})`;
 }
 
-/** `ARRAY JOIN` of the tag array when several dimensions are grouped at once, else nothing. */
-export function fanOut(env: AtomEnv, column: Fragment = sql`seg`): Fragment {
-  return env.segments ? sql`ARRAY JOIN ${column}` : sql.empty;
+/**
+ * Step two, after the aggregation has made the rows few: the tuple (and the local day,
+ * for daily series) as an array of `i:value` tags, one per dimension, for `ARRAY JOIN`.
+ */
+export function segmentTags(segments: readonly Segment[], raw: Fragment, day?: Fragment): Fragment {
+  return sql`[${sql.join(
+    segments.map((s, i) => {
+      const v = sql`tupleElement(${raw}, ${sql.trusted(String(i + 1))})`;
+      const dim = s.property ? sql`if(${v} = '', ${p.string(NO_VALUE)}, ${v})` : sql`''`;
+      const value = s.byDay && day ? sql`concat(toString(${day}), '|', ${dim})` : dim;
+      return sql`concat(${p.string(`${i}${TAG_SEPARATOR}`)}, ${value})`;
+    }),
+  )}]`;
 }
 
 /** `WHERE`-able condition keeping one segment value (or `1`). */
