@@ -5,7 +5,7 @@ import { propertyNumber } from '../shared/properties.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import { type Atom, compileChannels, EPOCH, funnelSource, retentionSources, WINDOW_MS } from './compile.js';
 import type { SeriesDef } from './schema.js';
-import { type AtomEnv, eventIs, paidChannels, rawSegments, type Segment, segmentTags, source } from './segment.js';
+import { type AtomEnv, eventIs, firstSegments, paidChannels, rawSegments, type Segment, segmentTags, source } from './segment.js';
 
 /**
  * One query for a metric atom split by several dimensions at once (AtomEnv.segments), with
@@ -102,7 +102,7 @@ function series(s: SeriesDef, env: MultiEnv): Fragment {
       // Every matching event before the period's end: the person's first one must fall inside.
       return tallied(
         env,
-        sql`SELECT argMin(${raw}, timestamp) AS rv, min(timestamp) AS first, ${byDay(env) ? localDay(env, sql`first`) : sql`toDate(0)`} AS d
+        sql`SELECT ${firstSegments(env.segments)} AS rv, min(timestamp) AS first, ${byDay(env) ? localDay(env, sql`first`) : sql`toDate(0)`} AS d
           FROM ${base(EPOCH)} GROUP BY person_id HAVING first >= ${p.dateTime(env.from)}`,
         sql`count() AS a`,
         sql`toFloat64(sum(a)) AS num, 1 AS den, 0 AS x`,
@@ -133,7 +133,7 @@ function funnel(atom: Extract<Atom, { kind: 'funnel' }>, env: MultiEnv): Fragmen
   const daily = byDay(env);
   return tallied(
     env,
-    sql`SELECT argMinIf(${rawSegments(env.segments)}, timestamp, ${conds[0]!}) AS rv, ${daily ? localDay(env) : sql`toDate(0)`} AS d,
+    sql`SELECT ${firstSegments(env.segments, conds[0]!)} AS rv, ${daily ? localDay(env) : sql`toDate(0)`} AS d,
       windowFunnel(${p.uint64(windowMs)})(toUInt64(toUnixTimestamp64Milli(timestamp)), ${sql.join(conds)}) AS level
     FROM ${src} GROUP BY person_id${daily ? sql`, d` : sql.empty} HAVING countIf(${conds[0]!}) > 0`,
     sql`countIf(level = ${p.uint32(atom.steps.length)}) AS a, count() AS b`,
@@ -143,12 +143,11 @@ function funnel(atom: Extract<Atom, { kind: 'funnel' }>, env: MultiEnv): Fragmen
 
 function retention(a: Extract<Atom, { kind: 'retention' }>, env: MultiEnv): Fragment {
   const { startSrc, returnSrc, lastCohort, returned } = retentionSources(a, env);
-  const raw = rawSegments(env.segments);
   const tz = p.string(env.timeZone);
   const cohorts =
     a.type === 'first_time'
-      ? sql`SELECT person_id, min(${localDay(env)}) AS day, argMin(${raw}, timestamp) AS rv FROM ${startSrc} GROUP BY person_id`
-      : sql`SELECT person_id, ${localDay(env)} AS day, argMin(${raw}, timestamp) AS rv FROM ${startSrc} GROUP BY person_id, day`;
+      ? sql`SELECT person_id, min(${localDay(env)}) AS day, ${firstSegments(env.segments)} AS rv FROM ${startSrc} GROUP BY person_id`
+      : sql`SELECT person_id, ${localDay(env)} AS day, ${firstSegments(env.segments)} AS rv FROM ${startSrc} GROUP BY person_id, day`;
   return tallied(
     env,
     sql`SELECT c.rv AS rv, c.day AS d, ${returned} AS ret

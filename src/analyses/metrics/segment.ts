@@ -60,6 +60,22 @@ export function rawSegments(segments: readonly Segment[]): Fragment {
 }
 
 /**
+ * The raw dimension values of the first row (by `timestamp`, among rows where `cond`
+ * holds) of a group, as one tuple. One `argMin` per dimension, not one over the tuple:
+ * the tuple's state (strings per group) cost 90 s against 18 s on the 100 M-event demo's
+ * daily funnel, and one per dimension is exactly what the one-dimension queries compute.
+ */
+export function firstSegments(segments: readonly Segment[], cond?: Fragment): Fragment {
+  return sql`tuple(${sql.join(
+    segments.map((s) => {
+      if (!s.property) return sql`''`;
+      const v = propertyString(s.property, s.type, sql`person_properties`);
+      return cond ? sql`argMinIf(${v}, timestamp, ${cond})` : sql`argMin(${v}, timestamp)`;
+    }),
+  )})`;
+}
+
+/**
  * Step two, after the aggregation has made the rows few: the tuple (and the local day,
  * for daily series) as an array of `i:value` tags, one per dimension, for `ARRAY JOIN`.
  */
