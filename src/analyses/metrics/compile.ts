@@ -4,7 +4,7 @@ import { compileFilters, type Filter } from '../shared/filters.js';
 import { propertyNumber } from '../shared/properties.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import type { MetricDefinition, SeriesDef } from './schema.js';
-import { type AtomEnv, eventIs, paidChannels, segmentExpr, segmentKeep, source, TAG_SEPARATOR } from './segment.js';
+import { type AtomEnv, eventIs, paidChannels, rawSegments, segmentExpr, segmentKeep, segmentTags, source } from './segment.js';
 
 /**
  * A leaf measurement a metric is built from. Each compiles to one query returning rows
@@ -216,12 +216,13 @@ export function compileChannels(measure: 'spend' | 'impressions' | 'clicks', env
     }
   }
   const col = ident(measure === 'spend' ? 'cost' : measure, SPEND_MEASURES);
-  const one = (s: AtomEnv['segment']) => {
-    const dim = s?.property ? sql`if(${ident(s.property, SPEND_DIMENSIONS)} = '', '$none', ${ident(s.property, SPEND_DIMENSIONS)})` : sql`''`;
-    return s?.byDay ? sql`concat(toString(date), '|', ${dim})` : dim;
-  };
-  const seg = env.segments ? sql`[${sql.join(env.segments.map((s, i) => sql`concat(${p.string(`${i}${TAG_SEPARATOR}`)}, ${one(s)})`))}]` : one(env.segment);
-  // Several dimensions (compile-multi.ts): ad spend has few rows, so tags per row are fine.
+  const dim = env.segment?.property ? sql`if(${ident(env.segment.property, SPEND_DIMENSIONS)} = '', '$none', ${ident(env.segment.property, SPEND_DIMENSIONS)})` : sql`''`;
+  // Several dimensions (compile-multi.ts): the shared tags; ad spend has few rows, so per row is fine.
+  const seg = env.segments
+    ? segmentTags(env.segments, rawSegments(env.segments), sql`date`)
+    : env.segment?.byDay
+      ? sql`concat(toString(date), '|', ${dim})`
+      : dim;
   const fan = env.segments ? sql` ARRAY JOIN seg` : sql.empty;
   return grouped(
     sql`(SELECT ${seg} AS seg, ${col} AS v FROM ad_spend FINAL WHERE project_id = ${p.string(env.projectId)} AND date >= ${p.date(env.fromDate)} AND date <= ${p.date(env.toDate)})${fan}`,
