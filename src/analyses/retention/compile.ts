@@ -2,7 +2,7 @@ import { compile, type CompiledQuery, type Fragment, p, sql } from '../../sql/in
 import { breakdownValue, capToTop } from '../shared/breakdown.js';
 import type { AnalysisContext } from '../shared/context.js';
 import { compileFilters } from '../shared/filters.js';
-import { eventsWithPersons } from '../shared/persons.js';
+import { eventsWithPersons, resolveGroupedPersons } from '../shared/persons.js';
 import type { RetentionPeriod, RetentionSpec } from './schema.js';
 
 type Ctx = Pick<AnalysisContext, 'projectId' | 'timeZone' | 'weekStart'>;
@@ -59,6 +59,48 @@ function usesPersonFilters(spec: RetentionSpec): boolean {
 }
 
 /**
+ * A set of period indexes per person. When every index the query can touch fits in 64 bits
+ * (cohorts + intervals ≤ 64: 12 weeks of 12-week retention, a quarter of monthly cohorts …)
+ * it is a UInt64 bitmask — `groupBitOr` is a register OR, where `groupUniqArray` builds a
+ * small hash set per person (≈ 1 s of a 12-week retention's 3 s on the 100 M demo). Longer
+ * spans use arrays.
+ */
+interface PeriodSet {
+  /** Aggregate of the indexes of a group's rows. */
+  collect(idx: Fragment): Fragment;
+  /** Re-aggregates collected sets (merging persons). */
+  merge(set: Fragment): Fragment;
+  /** Whether period `i` is in the set. */
+  has(set: Fragment, i: Fragment): Fragment;
+  /** Whether the set has a period ≥ `i`. */
+  hasFrom(set: Fragment, i: Fragment): Fragment;
+  /** The indexes, as an array (for ARRAY JOIN). */
+  members(set: Fragment): Fragment;
+}
+
+const BITS: PeriodSet = {
+  // Indexes are ≥ 0: every row read is at or after the first cohort's start.
+  collect: (idx) => sql`groupBitOr(bitShiftLeft(toUInt64(1), toUInt8(${idx})))`,
+  merge: (set) => sql`groupBitOr(${set})`,
+  has: (set, i) => sql`bitTest(${set}, ${i})`,
+  hasFrom: (set, i) => sql`bitShiftRight(${set}, ${i}) != 0`,
+  members: (set) => sql`bitPositionsToArray(${set})`,
+};
+
+const ARRAYS: PeriodSet = {
+  collect: (idx) => sql`groupUniqArray(${idx})`,
+  merge: (set) => sql`groupUniqArrayArray(${set})`,
+  has: (set, i) => sql`has(${set}, ${i})`,
+  hasFrom: (set, i) => sql`arrayMax(arrayPushBack(${set}, -1)) >= ${i}`,
+  members: (set) => set,
+};
+
+/** The period set that holds every index of `w` (see `PeriodSet`). */
+export function periodSetFor(spec: RetentionSpec, w: RetentionWindow): 'bits' | 'arrays' {
+  return w.cohorts + spec.intervals <= 64 ? 'bits' : 'arrays';
+}
+
+/**
  * Cohort sizes and returns: one row per (cohort index, breakdown value) with `size` and
  * `returned[k]` for k = 1 … intervals−1 (interval 0 is the size by definition).
  *
@@ -68,44 +110,112 @@ function usesPersonFilters(spec: RetentionSpec): boolean {
  *   over all history (a person whose first match was before the range is in no cohort);
  * - first_ever: the period of the person's very first start event, kept only when that
  *   event matches the filters.
- * Returns (`rets`): the distinct periods in which the person did the return event, with its
+ * Returns (`rets`): the set of periods in which the person did the return event, with its
  * breakdown value; with a breakdown a return counts only when it carries the cohort's
  * value. Classic counts a return in period c + k; unbounded counts the person at every
  * k ≤ their last return period − c (returned in period c + k or later).
  */
-export function compileRetention(spec: RetentionSpec, ctx: Ctx, w: RetentionWindow, top?: readonly string[]): CompiledQuery {
+export function compileRetention(spec: RetentionSpec, ctx: Ctx, w: RetentionWindow, top?: readonly string[], periodSet = periodSetFor(spec, w)): CompiledQuery {
   const withPersons = spec.breakdown?.type === 'person' || usesPersonFilters(spec);
-  let val: Fragment = sql`''`;
+  const set = periodSet === 'bits' ? BITS : ARRAYS;
+  let val: Fragment | null = null;
   if (spec.breakdown) val = top ? capToTop(breakdownValue(spec.breakdown), top) : breakdownValue(spec.breakdown);
+
+  const { starts, rets } = (withPersons ? rowsResolved : groupsResolved)(spec, ctx, w, val, set);
+  const k = sql`range(1, ${num(spec.intervals)})`;
+  const returned = spec.mode === 'classic' ? set.has(sql`r.ps`, sql`s.c + k`) : set.hasFrom(sql`r.ps`, sql`s.c + k`);
+  // Without a breakdown the value is the same '' on both sides: joining on the person alone
+  // keeps a String out of the join key (and the group keys below).
+  return compile(sql`
+    SELECT s.c AS cohort, ${val ? sql`s.bv` : sql`''`} AS value, count() AS size, sumForEach(arrayMap(k -> toUInt64(${returned}), ${k})) AS returned
+    FROM (${starts}) AS s
+    LEFT JOIN (${rets}) AS r ON r.person_id = s.person_id${val ? sql` AND r.bv = s.bv` : sql.empty}
+    GROUP BY cohort, value ORDER BY value, cohort`);
+}
+
+interface CohortRows {
+  /** One row per (person, cohort index `c`[, breakdown value `bv`]). */
+  starts: Fragment;
+  /** One row per (person[, `bv`]) with `ps`, the set of periods of their return events. */
+  rets: Fragment;
+}
+
+/**
+ * Cohorts and returns with each event's person resolved before grouping: needed when person
+ * properties filter or break down (they belong to the resolved person).
+ */
+function rowsResolved(spec: RetentionSpec, ctx: Ctx, w: RetentionWindow, val: Fragment | null, set: PeriodSet): CohortRows {
   const idx = periodIndex(spec.period, sql`timestamp`, w.base, ctx);
   const startMatch = compileFilters(spec.startEvent.filters);
-
+  const bv = val ? sql`, ${val} AS bv` : sql.empty;
+  const source = (from: Date, to: Date, event: string) =>
+    eventsWithPersons({ projectId: ctx.projectId, range: { from, to }, events: [event], withPersonProperties: true });
   let starts: Fragment;
   if (spec.type === 'recurring') {
-    const src = eventsWithPersons({ projectId: ctx.projectId, range: { from: w.cohortFrom, to: w.cohortTo }, events: [spec.startEvent.event], withPersonProperties: withPersons });
-    starts = sql`SELECT DISTINCT person_id, ${idx} AS c, ${val} AS bv FROM ${src} WHERE ${startMatch}`;
+    starts = sql`SELECT DISTINCT person_id, ${idx} AS c${bv} FROM ${source(w.cohortFrom, w.cohortTo, spec.startEvent.event)} WHERE ${startMatch}`;
   } else {
     // All history up to the range's end: "first" means first ever, not first in the range.
-    const src = eventsWithPersons({ projectId: ctx.projectId, range: { from: new Date(0), to: w.cohortTo }, events: [spec.startEvent.event], withPersonProperties: withPersons });
+    const src = source(new Date(0), w.cohortTo, spec.startEvent.event);
+    const firstBv = val ? sql`, argMin(${val}, ev.timestamp) AS bv` : sql.empty;
     const first =
       spec.type === 'first_time'
-        ? sql`SELECT person_id, min(ev.timestamp) AS first_at, argMin(${val}, ev.timestamp) AS bv FROM ${src} AS ev WHERE ${startMatch} GROUP BY person_id`
-        : sql`SELECT person_id, min(ev.timestamp) AS first_at, argMin(${val}, ev.timestamp) AS bv, argMin(${startMatch}, ev.timestamp) AS ok FROM ${src} AS ev GROUP BY person_id HAVING ok`;
-    const firstIdx = periodIndex(spec.period, sql`first_at`, w.base, ctx);
-    starts = sql`SELECT person_id, ${firstIdx} AS c, bv FROM (${first}) WHERE first_at >= ${p.dateTime(w.cohortFrom)}`;
+        ? sql`SELECT person_id, min(ev.timestamp) AS first_at${firstBv} FROM ${src} AS ev WHERE ${startMatch} GROUP BY person_id`
+        : sql`SELECT person_id, min(ev.timestamp) AS first_at${firstBv}, argMin(${startMatch}, ev.timestamp) AS ok FROM ${src} AS ev GROUP BY person_id HAVING ok`;
+    starts = cohortOfFirst(spec, ctx, w, first, val !== null);
   }
-  const retSrc = eventsWithPersons({ projectId: ctx.projectId, range: { from: w.cohortFrom, to: w.returnTo }, events: [spec.returnEvent.event], withPersonProperties: withPersons });
-  const rets = sql`SELECT person_id, ${spec.breakdown ? sql`${val}` : sql`''`} AS bv, groupUniqArray(${idx}) AS ps
-    FROM ${retSrc} WHERE ${compileFilters(spec.returnEvent.filters)} GROUP BY person_id, bv`;
+  const rets = sql`SELECT person_id${bv}, ${set.collect(idx)} AS ps
+    FROM ${source(w.cohortFrom, w.returnTo, spec.returnEvent.event)} WHERE ${compileFilters(spec.returnEvent.filters)} GROUP BY person_id${val ? sql`, bv` : sql.empty}`;
+  return { starts, rets };
+}
 
-  const k = sql`range(1, ${num(spec.intervals)})`;
-  const returned =
-    spec.mode === 'classic'
-      ? sql`sumForEach(arrayMap(k -> toUInt64(has(r.ps, s.c + k)), ${k}))`
-      : sql`sumForEach(arrayMap(k -> toUInt64(arrayMax(arrayPushBack(r.ps, -1)) >= s.c + k), ${k}))`;
-  return compile(sql`
-    SELECT s.c AS cohort, s.bv AS value, count() AS size, ${returned} AS returned
-    FROM (${starts}) AS s
-    LEFT JOIN (${rets}) AS r ON r.person_id = s.person_id AND r.bv = s.bv
-    GROUP BY cohort, value ORDER BY value, cohort`);
+/**
+ * Cohorts and returns grouped first by the person written at ingest, then resolved and
+ * merged (`resolveGroupedPersons`): the identity join runs per person, not per event. Every
+ * partial here is re-aggregatable: period sets are unions, the first start is the min (its
+ * value and whether it matched go with it). On the 100 M demo this with the bitmask sets
+ * takes a 12-week retention from 5.2 s to ~3 s.
+ */
+function groupsResolved(spec: RetentionSpec, ctx: Ctx, w: RetentionWindow, val: Fragment | null, set: PeriodSet): CohortRows {
+  const idx = periodIndex(spec.period, sql`timestamp`, w.base, ctx);
+  const startMatch = compileFilters(spec.startEvent.filters);
+  const bv = val ? sql`, ${val} AS bv` : sql.empty;
+  const byBv = val ? sql`, bv` : sql.empty;
+  const keys = val ? ['bv'] : [];
+  const source = (from: Date, to: Date, event: string) =>
+    eventsWithPersons({ projectId: ctx.projectId, range: { from, to }, events: [event], unresolvedPersons: true });
+  const resolve = (grouped: Fragment, merges: Fragment, groupKeys = keys) =>
+    resolveGroupedPersons({ projectId: ctx.projectId, grouped, keys: groupKeys, merges });
+  let starts: Fragment;
+  if (spec.type === 'recurring') {
+    const grouped = sql`SELECT person_id${bv}, ${set.collect(idx)} AS p_cs
+      FROM ${source(w.cohortFrom, w.cohortTo, spec.startEvent.event)} WHERE ${startMatch} GROUP BY person_id${byBv}`;
+    starts = sql`SELECT person_id, arrayJoin(${set.members(sql`cs`)}) AS c${byBv} FROM ${resolve(grouped, sql`${set.merge(sql`g.p_cs`)} AS cs`)}`;
+  } else {
+    // All history up to the range's end: "first" means first ever, not first in the range.
+    const src = source(new Date(0), w.cohortTo, spec.startEvent.event);
+    const firstBv = val ? sql`, argMin(${val}, timestamp) AS p_bv` : sql.empty;
+    const mergedBv = val ? sql`, argMin(g.p_bv, g.p_first) AS bv` : sql.empty;
+    const first =
+      spec.type === 'first_time'
+        ? resolve(
+            sql`SELECT person_id, min(timestamp) AS p_first${firstBv} FROM ${src} WHERE ${startMatch} GROUP BY person_id`,
+            sql`min(g.p_first) AS first_at${mergedBv}`,
+            [],
+          )
+        : sql`SELECT * FROM ${resolve(
+            sql`SELECT person_id, min(timestamp) AS p_first${firstBv}, argMin(${startMatch}, timestamp) AS p_ok FROM ${src} GROUP BY person_id`,
+            sql`min(g.p_first) AS first_at${mergedBv}, argMin(g.p_ok, g.p_first) AS ok`,
+            [],
+          )} WHERE ok`;
+    starts = cohortOfFirst(spec, ctx, w, first, val !== null);
+  }
+  const grouped = sql`SELECT person_id${bv}, ${set.collect(idx)} AS p_ps
+    FROM ${source(w.cohortFrom, w.returnTo, spec.returnEvent.event)} WHERE ${compileFilters(spec.returnEvent.filters)} GROUP BY person_id${byBv}`;
+  return { starts, rets: sql`SELECT * FROM ${resolve(grouped, sql`${set.merge(sql`g.p_ps`)} AS ps`)}` };
+}
+
+/** The cohort of each person's first start (`first`: person_id, first_at[, bv]), kept when in the range. */
+function cohortOfFirst(spec: RetentionSpec, ctx: Ctx, w: RetentionWindow, first: Fragment, withBv: boolean): Fragment {
+  const firstIdx = periodIndex(spec.period, sql`first_at`, w.base, ctx);
+  return sql`SELECT person_id, ${firstIdx} AS c${withBv ? sql`, bv` : sql.empty} FROM (${first}) WHERE first_at >= ${p.dateTime(w.cohortFrom)}`;
 }

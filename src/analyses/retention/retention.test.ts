@@ -48,6 +48,49 @@ describe('retention on chDB (blueprint in test/fixtures/analyses/retention.ts)',
     expect(by.pro![0]).toEqual([2, 0, 0, 0]);
     expect(by.free![1]).toEqual([1, 0, 0, 0]);
   });
+  it('grouping by the ingest-time person first gives the per-event resolution’s answers', async () => {
+    // A person filter that every person passes sends the same question down the path that
+    // resolves each event's person before grouping (person properties need it); the merged
+    // person m (m-anon + m-user) must come out the same on both.
+    const everyone = [{ property: 'no_such_property', op: 'is_not_set', type: 'person' }];
+    for (const type of ['recurring', 'first_time', 'first_ever'] as const) {
+      for (const mode of ['classic', 'unbounded'] as const) {
+        for (const breakdown of [undefined, { property: 'plan' }]) {
+          const spec = { type, mode, ...(breakdown ? { breakdown } : {}) };
+          const grouped = await run(spec);
+          const resolved = await run({ ...spec, returnEvent: { event: 'login', filters: everyone } });
+          expect(resolved, `${type} ${mode} ${breakdown ? 'by plan' : ''}`).toEqual(grouped);
+        }
+      }
+    }
+  });
+});
+
+describe('retention period sets', () => {
+  it('bitmask and array sets give the same rows', async () => {
+    // Specs whose cohorts + intervals fit in 64 bits use a UInt64 mask; longer ones arrays.
+    // The same questions through both, every type × mode, with and without a breakdown.
+    for (const type of ['recurring', 'first_time', 'first_ever'] as const) {
+      for (const mode of ['classic', 'unbounded'] as const) {
+        for (const breakdown of [undefined, { property: 'plan' }]) {
+          const spec = parseInput(retention.schema, { ...base, type, mode, ...(breakdown ? { breakdown } : {}) });
+          const w = retentionWindow(spec, ctx);
+          const bits = await s.engine.query(compileRetention(spec, ctx, w, undefined, 'bits'));
+          const arrays = await s.engine.query(compileRetention(spec, ctx, w, undefined, 'arrays'));
+          expect(bits.length).toBeGreaterThan(0);
+          expect(bits, `${type} ${mode}`).toEqual(arrays);
+        }
+      }
+    }
+  });
+  it('long spans use arrays', async () => {
+    // 70 daily cohorts + 4 intervals do not fit in 64 bits; the cohorts of 07-01…07-03 are
+    // still the blueprint's.
+    const spec = parseInput(retention.schema, { ...base, type: 'recurring', dateRange: { from: '2025-04-25', to: '2025-07-03' } });
+    expect(compileRetention(spec, ctx, retentionWindow(spec, ctx)).sql).toContain('groupUniqArray');
+    const r = await retention.run(spec, ctx, s.engine);
+    expect(r.cohorts.slice(-3).map((c) => c.values)).toEqual([[3, 2, 1, 1], [3, 0, 1, 1], [2, 0, 0, X]]);
+  });
 });
 
 describe('retention SQL and safety', () => {
