@@ -3,7 +3,7 @@ import { type Fragment, p, sql } from '../../sql/index.js';
 import type { Filter } from '../shared/filters.js';
 import { propertyNumber } from '../shared/properties.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
-import { type Atom, compileChannels, EPOCH, funnelSource, retentionSources, WINDOW_MS } from './compile.js';
+import { type Atom, compileChannels, EPOCH, firstTimes, funnelSource, retentionSources, WINDOW_MS } from './compile.js';
 import type { SeriesDef } from './schema.js';
 import { type AtomEnv, eventIs, firstSegments, paidChannels, rawSegments, type Segment, segmentTags, source } from './segment.js';
 
@@ -78,8 +78,8 @@ function perPersonRows(env: MultiEnv, src: Fragment): Fragment {
 
 function series(s: SeriesDef, env: MultiEnv): Fragment {
   const extra = s.paidChannelsOnly ? paidChannels(env) : undefined;
-  const base = (from: Date) =>
-    source(env, { from, to: env.to, events: [s.event], filters: s.filters as Filter[], extraWhere: extra ? sql`${eventIs(s.event)} AND ${extra}` : eventIs(s.event) });
+  const baseOptions = (from: Date) => ({ from, to: env.to, events: [s.event], filters: s.filters as Filter[], extraWhere: extra ? sql`${eventIs(s.event)} AND ${extra}` : eventIs(s.event) });
+  const base = (from: Date) => source(env, baseOptions(from));
   const src = base(env.from);
   const raw = rawSegments(env.segments);
   switch (s.math) {
@@ -98,15 +98,16 @@ function series(s: SeriesDef, env: MultiEnv): Fragment {
       return sql`SELECT seg, toFloat64(countIf(n >= 2)) AS num, toFloat64(count()) AS den, 0 AS x FROM (
         SELECT seg, person_id, sum(c) AS n FROM (${perPersonRows(env, src)}) ARRAY JOIN ${tags(env, sql`rv`, sql`d`)} AS seg GROUP BY seg, person_id
       ) GROUP BY seg ORDER BY seg`;
-    case 'first_time':
+    case 'first_time': {
       // Every matching event before the period's end: the person's first one must fall inside.
+      const firsts = firstTimes(env, s.filters as Filter[], (unresolved) => source(env, { ...baseOptions(EPOCH), unresolved }), firstSegments(env.segments));
       return tallied(
         env,
-        sql`SELECT ${firstSegments(env.segments)} AS rv, min(timestamp) AS first, ${byDay(env) ? localDay(env, sql`first`) : sql`toDate(0)`} AS d
-          FROM ${base(EPOCH)} GROUP BY person_id HAVING first >= ${p.dateTime(env.from)}`,
+        sql`SELECT seg AS rv, first, ${byDay(env) ? localDay(env, sql`first`) : sql`toDate(0)`} AS d FROM ${firsts} WHERE first >= ${p.dateTime(env.from)}`,
         sql`count() AS a`,
         sql`toFloat64(sum(a)) AS num, 1 AS den, 0 AS x`,
       );
+    }
     case 'dau':
     case 'wau':
     case 'mau': {

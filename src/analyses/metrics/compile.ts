@@ -4,7 +4,8 @@ import { compileFilters, type Filter } from '../shared/filters.js';
 import { propertyNumber } from '../shared/properties.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import type { MetricDefinition, SeriesDef } from './schema.js';
-import { type AtomEnv, eventIs, paidChannels, rawSegments, segmentExpr, segmentKeep, segmentTags, source } from './segment.js';
+import { resolveGroupedPersons } from '../shared/persons.js';
+import { type AtomEnv, eventIs, needsResolvedPersons, paidChannels, rawSegments, segmentExpr, segmentKeep, segmentTags, source } from './segment.js';
 
 /**
  * A leaf measurement a metric is built from. Each compiles to one query returning rows
@@ -67,11 +68,31 @@ function grouped(inner: Fragment, select: Fragment, env: AtomEnv): Fragment {
   return sql`SELECT seg, ${select} FROM ${inner} WHERE ${segmentKeep(env.segment)} GROUP BY seg ORDER BY seg`;
 }
 
+/**
+ * Each person's first matching event (`first`) and `seg`, the segment of it (`firstSeg`: an
+ * aggregate over the person's events, e.g. `argMin(<segment>, timestamp)`), one row per person.
+ * Over all history this reads every matching event, so unless person properties are needed
+ * per row the identity join runs after a first grouping by the ingest-time person
+ * (`resolveGroupedPersons`): on the 100 M demo the join per event was ~5 s of a new-persons
+ * query. `src(unresolved)` is the source with or without per-row resolution.
+ */
+export function firstTimes(env: AtomEnv, filters: Filter[] | undefined, src: (unresolved: boolean) => Fragment, firstSeg: Fragment): Fragment {
+  if (needsResolvedPersons(env, filters)) {
+    return sql`(SELECT person_id, ${firstSeg} AS seg, min(timestamp) AS first FROM ${src(false)} GROUP BY person_id)`;
+  }
+  return resolveGroupedPersons({
+    projectId: env.projectId,
+    grouped: sql`SELECT person_id, ${firstSeg} AS p_seg, min(timestamp) AS p_first FROM ${src(true)} GROUP BY person_id`,
+    keys: [],
+    merges: sql`argMin(g.p_seg, g.p_first) AS seg, min(g.p_first) AS first`,
+  });
+}
+
 function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
   const seg = segmentExpr(env.segment, env.timeZone);
   const extra = s.paidChannelsOnly ? paidChannels(env) : undefined;
-  const base = (from: Date) =>
-    source(env, { from, to: env.to, events: [s.event], filters: s.filters as Filter[], ...(extra ? { extraWhere: sql`${eventIs(s.event)} AND ${extra}` } : { extraWhere: eventIs(s.event) }) });
+  const baseOptions = (from: Date) => ({ from, to: env.to, events: [s.event], filters: s.filters as Filter[], extraWhere: extra ? sql`${eventIs(s.event)} AND ${extra}` : eventIs(s.event) });
+  const base = (from: Date) => source(env, baseOptions(from));
   const src = base(env.from);
   const tz = p.string(env.timeZone);
   switch (s.math) {
@@ -94,12 +115,8 @@ function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
       );
     case 'first_time': {
       // Every matching event before the period's end: the person's first one must fall inside.
-      const all = base(EPOCH);
-      return grouped(
-        sql`(SELECT argMin(${seg}, timestamp) AS seg, min(timestamp) AS first FROM ${all} GROUP BY person_id HAVING first >= ${p.dateTime(env.from)})`,
-        sql`toFloat64(count()) AS num, 1 AS den, 0 AS x`,
-        env,
-      );
+      const firsts = firstTimes(env, s.filters as Filter[], (unresolved) => source(env, { ...baseOptions(EPOCH), unresolved }), sql`argMin(${seg}, timestamp)`);
+      return grouped(sql`(SELECT seg, first FROM ${firsts} WHERE first >= ${p.dateTime(env.from)})`, sql`toFloat64(count()) AS num, 1 AS den, 0 AS x`, env);
     }
     case 'dau':
     case 'wau':

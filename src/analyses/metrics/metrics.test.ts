@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ev, seedProject } from '../../../test/fixtures/metrics/blueprint.js';
+import { ev, personId, seedProject } from '../../../test/fixtures/metrics/blueprint.js';
 import { openTestStorage, type TestStorage } from '../../../test/helpers/storage.js';
 import { parsePeriod } from '../shared/period.js';
 import { evaluateMetric, evaluateMetricBy, npsInterval } from './api.js';
@@ -157,6 +157,27 @@ describe('built-in metrics on the blueprint', () => {
         if (set === dims && !['spend', 'ctr', 'cpm', 'cpc', 'wau', 'mau', 'stickiness'].includes(key)) expect(batched.queries.length).toBeLessThan(single.queries.length);
       }
     }
+  });
+
+  it('new persons see identity merges, in one query per dimension and batched', async () => {
+    // Project "merge": p6 (anonymous, douyin) launches 07-01, then signs up as p7 on 07-08
+    // (wechat) and p6 → p7 is merged; p8 (baidu) first appears 07-09. In W28 only p8 is new:
+    // the merged person was first seen 07-01 (and on douyin, their first event's channel).
+    const M = 'merge';
+    await seedProject(s, M, [
+      ev(M, 6, 'app_launch', '2025-07-01T09:00:00Z', { channel: 'douyin' }),
+      ev(M, 7, 'sign_up', '2025-07-08T09:00:00Z', { channel: 'wechat' }),
+      ev(M, 8, 'app_launch', '2025-07-09T09:00:00Z', { channel: 'baidu' }),
+    ]);
+    await s.engine.insert('person_overrides', [{ project_id: M, old_person_id: personId(6), override_person_id: personId(7), version: 1 }]);
+    expect((await evaluateMetric(ctx(), M, 'new_persons', W28)).value).toBe(1);
+    const by = await evaluateMetricBy(ctx(), M, 'new_persons', W28, { property: 'channel' });
+    expect(by.segments.map((x) => [x.segment, x.value])).toEqual([['baidu', 1]]);
+    const batched = await createEvaluator(ctx(), M, W28);
+    await batched.prefetch('new_persons', [{ property: 'channel', type: 'event' }, { property: '', type: 'event', byDay: true }]);
+    const values = async (d: Segment) => [...(await batched.values('new_persons', d)).entries()].map(([k, v]) => [k, v.value]);
+    expect(await values({ property: 'channel', type: 'event' })).toEqual([['baidu', 1]]);
+    expect(await values({ property: '', type: 'event', byDay: true })).toEqual([['2025-07-09|', 1]]);
   });
 
   it('counts only complete days while a period is running', async () => {

@@ -105,13 +105,23 @@ export function eventIs(event: string): Fragment {
  * (unless one is `$any`) and to event filters; person filters and person-property
  * segments join the persons table.
  */
-export function source(env: AtomEnv, o: { from: Date; to: Date; events: string[]; filters?: Filter[]; extraWhere?: Fragment }): Fragment {
+/** Whether rows of `source` need each event's person resolved (person properties filter or segment them). */
+export function needsResolvedPersons(env: AtomEnv, filters?: Filter[]): boolean {
+  return usesPersonProperties(filters) || env.segment?.type === 'person' || !!env.segments?.some((s) => s.type === 'person');
+}
+
+/**
+ * The events an atom reads. `unresolved`: `person_id` is the person written at ingest, for a
+ * caller that groups by it and then resolves with `resolveGroupedPersons` — only when
+ * `needsResolvedPersons` is false (else it is ignored and persons are resolved per row).
+ */
+export function source(env: AtomEnv, o: { from: Date; to: Date; events: string[]; filters?: Filter[]; extraWhere?: Fragment; unresolved?: boolean }): Fragment {
   const eventFilters = (o.filters ?? []).filter((f) => f.type !== 'person');
   const personFilters = (o.filters ?? []).filter((f) => f.type === 'person');
   const where: Fragment[] = [];
   if (eventFilters.length) where.push(compileFilters(eventFilters));
   if (o.extraWhere) where.push(o.extraWhere);
-  const needPersons = usesPersonProperties(o.filters) || env.segment?.type === 'person' || !!env.segments?.some((s) => s.type === 'person');
+  const needPersons = needsResolvedPersons(env, o.filters);
   return eventsWithPersons({
     projectId: env.projectId,
     range: { from: o.from, to: o.to },
@@ -119,6 +129,7 @@ export function source(env: AtomEnv, o: { from: Date; to: Date; events: string[]
     ...(where.length ? { eventWhere: sql.join(where, ' AND ') } : {}),
     ...(personFilters.length ? { personWhere: compileFilters(personFilters) } : {}),
     ...(needPersons ? { withPersonProperties: true } : {}),
+    ...(o.unresolved && !needPersons ? { unresolvedPersons: true } : {}),
   });
 }
 
