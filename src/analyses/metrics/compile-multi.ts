@@ -100,7 +100,7 @@ function series(s: SeriesDef, env: MultiEnv): Fragment {
       ) GROUP BY seg ORDER BY seg`;
     case 'first_time': {
       // Every matching event before the period's end: the person's first one must fall inside.
-      const firsts = firstTimes(env, s.filters as Filter[], (unresolved) => source(env, { ...baseOptions(EPOCH), unresolved }), firstSegments(env.segments));
+      const firsts = firstTimes(env, source(env, { ...baseOptions(EPOCH), unresolved: true }), firstSegments(env.segments));
       return tallied(
         env,
         sql`SELECT seg AS rv, first, ${byDay(env) ? localDay(env, sql`first`) : sql`toDate(0)`} AS d FROM ${firsts} WHERE first >= ${p.dateTime(env.from)}`,

@@ -5,7 +5,7 @@ import { propertyNumber } from '../shared/properties.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import type { MetricDefinition, SeriesDef } from './schema.js';
 import { resolveGroupedPersons } from '../shared/persons.js';
-import { type AtomEnv, eventIs, needsResolvedPersons, paidChannels, rawSegments, segmentExpr, segmentKeep, segmentTags, source } from './segment.js';
+import { type AtomEnv, eventIs, paidChannels, rawSegments, segmentExpr, segmentKeep, segmentTags, source } from './segment.js';
 
 /**
  * A leaf measurement a metric is built from. Each compiles to one query returning rows
@@ -71,18 +71,16 @@ function grouped(inner: Fragment, select: Fragment, env: AtomEnv): Fragment {
 /**
  * Each person's first matching event (`first`) and `seg`, the segment of it (`firstSeg`: an
  * aggregate over the person's events, e.g. `argMin(<segment>, timestamp)`), one row per person.
- * Over all history this reads every matching event, so unless person properties are needed
- * per row the identity join runs after a first grouping by the ingest-time person
- * (`resolveGroupedPersons`): on the 100 M demo the join per event was ~5 s of a new-persons
- * query. `src(unresolved)` is the source with or without per-row resolution.
+ * Over all history this reads every matching event, so it groups by the ingest-time person
+ * first and resolves identity per person (`resolveGroupedPersons`): on the 100 M demo the
+ * join per event made a new-persons query 13 s instead of 9 s. `src` asks `source` for
+ * unresolved persons; with person properties it resolves per row anyway, and the second
+ * resolution merges nothing.
  */
-export function firstTimes(env: AtomEnv, filters: Filter[] | undefined, src: (unresolved: boolean) => Fragment, firstSeg: Fragment): Fragment {
-  if (needsResolvedPersons(env, filters)) {
-    return sql`(SELECT person_id, ${firstSeg} AS seg, min(timestamp) AS first FROM ${src(false)} GROUP BY person_id)`;
-  }
+export function firstTimes(env: AtomEnv, src: Fragment, firstSeg: Fragment): Fragment {
   return resolveGroupedPersons({
     projectId: env.projectId,
-    grouped: sql`SELECT person_id, ${firstSeg} AS p_seg, min(timestamp) AS p_first FROM ${src(true)} GROUP BY person_id`,
+    grouped: sql`SELECT person_id, ${firstSeg} AS p_seg, min(timestamp) AS p_first FROM ${src} GROUP BY person_id`,
     keys: [],
     merges: sql`argMin(g.p_seg, g.p_first) AS seg, min(g.p_first) AS first`,
   });
@@ -115,7 +113,7 @@ function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
       );
     case 'first_time': {
       // Every matching event before the period's end: the person's first one must fall inside.
-      const firsts = firstTimes(env, s.filters as Filter[], (unresolved) => source(env, { ...baseOptions(EPOCH), unresolved }), sql`argMin(${seg}, timestamp)`);
+      const firsts = firstTimes(env, source(env, { ...baseOptions(EPOCH), unresolved: true }), sql`argMin(${seg}, timestamp)`);
       return grouped(sql`(SELECT seg, first FROM ${firsts} WHERE first >= ${p.dateTime(env.from)})`, sql`toFloat64(count()) AS num, 1 AS den, 0 AS x`, env);
     }
     case 'dau':

@@ -103,17 +103,9 @@ export function eventIs(event: string): Fragment {
 /**
  * The events of the project in [from, to) with persons resolved, restricted to `events`
  * (unless one is `$any`) and to event filters; person filters and person-property
- * segments join the persons table.
- */
-/** Whether rows of `source` need each event's person resolved (person properties filter or segment them). */
-export function needsResolvedPersons(env: AtomEnv, filters?: Filter[]): boolean {
-  return usesPersonProperties(filters) || env.segment?.type === 'person' || !!env.segments?.some((s) => s.type === 'person');
-}
-
-/**
- * The events an atom reads. `unresolved`: `person_id` is the person written at ingest, for a
- * caller that groups by it and then resolves with `resolveGroupedPersons` — only when
- * `needsResolvedPersons` is false (else it is ignored and persons are resolved per row).
+ * segments join the persons table. `unresolved`: `person_id` is the person written at
+ * ingest, for a caller that groups by it and then resolves with `resolveGroupedPersons`
+ * (ignored — persons resolved per row — when person properties are read).
  */
 export function source(env: AtomEnv, o: { from: Date; to: Date; events: string[]; filters?: Filter[]; extraWhere?: Fragment; unresolved?: boolean }): Fragment {
   const eventFilters = (o.filters ?? []).filter((f) => f.type !== 'person');
@@ -121,7 +113,7 @@ export function source(env: AtomEnv, o: { from: Date; to: Date; events: string[]
   const where: Fragment[] = [];
   if (eventFilters.length) where.push(compileFilters(eventFilters));
   if (o.extraWhere) where.push(o.extraWhere);
-  const needPersons = needsResolvedPersons(env, o.filters);
+  const needPersons = usesPersonProperties(o.filters) || env.segment?.type === 'person' || !!env.segments?.some((s) => s.type === 'person');
   return eventsWithPersons({
     projectId: env.projectId,
     range: { from: o.from, to: o.to },
@@ -129,7 +121,7 @@ export function source(env: AtomEnv, o: { from: Date; to: Date; events: string[]
     ...(where.length ? { eventWhere: sql.join(where, ' AND ') } : {}),
     ...(personFilters.length ? { personWhere: compileFilters(personFilters) } : {}),
     ...(needPersons ? { withPersonProperties: true } : {}),
-    ...(o.unresolved && !needPersons ? { unresolvedPersons: true } : {}),
+    ...(o.unresolved ? { unresolvedPersons: true } : {}),
   });
 }
 
