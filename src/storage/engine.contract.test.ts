@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStorage, type EngineKind, type TestStorage } from '../../test/helpers/storage.js';
 import { compile, p, sql } from '../sql/index.js';
 import { migrateClickHouse } from './clickhouse/migrate.js';
+import { migration as firstEvents } from './clickhouse/migrations/0002_first_events.js';
 
 /**
  * The storage contract, run against both engines: chDB in-process, and the HTTP engine's
@@ -56,6 +57,42 @@ for (const engineKind of ['chdb', 'clickhouse-http'] as const) {
       await s.engine.command(compile(sql`INSERT INTO contract_t SELECT number FROM numbers(${p.uint32(5)})`));
       const rows = await s.engine.query<{ s: number }>(compile(sql`SELECT sum(a) AS s FROM contract_t`));
       expect(rows[0]?.s).toBe(10);
+    });
+
+    it('keeps each person\'s first event per event name and over all events, and backfills from stored events', async () => {
+      // Person 1: 'b' on 07-03 (wechat) arrives first, then 'a' on 07-02 (douyin) and 'b' on
+      // 07-01 (baidu) in a later insert: first 'b' is 07-01 / baidu, first 'a' 07-02 / douyin,
+      // first of any event 07-01 / baidu. Person 2: one 'a' on 07-05 (organic).
+      const project = `first_${engineKind.replace('-', '_')}`;
+      const ev = (i: number, person: number, event: string, day: string, channel: string) => ({
+        project_id: project,
+        uuid: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`,
+        event,
+        distinct_id: `d${person}`,
+        person_id: `00000000-0000-4000-a000-${String(person).padStart(12, '0')}`,
+        timestamp: `2025-07-${day} 09:00:00.000`,
+        properties: JSON.stringify({ channel }),
+      });
+      await s.engine.insert('events', [ev(1, 1, 'b', '03', 'wechat')]);
+      await s.engine.insert('events', [ev(2, 1, 'a', '02', 'douyin'), ev(3, 1, 'b', '01', 'baidu'), ev(4, 2, 'a', '05', 'organic')]);
+      const read = () =>
+        s.engine.query<{ event: string; person: string; first: string; channel: string }>(
+          compile(sql`SELECT event, right(toString(person_id), 1) AS person, toString(toDate(min(first_at))) AS first, argMin(channel, first_at) AS channel
+            FROM person_first_events WHERE project_id = ${p.string(project)} GROUP BY event, person_id ORDER BY event, person`),
+        );
+      const expected = [
+        { event: '$any', person: '1', first: '2025-07-01', channel: 'baidu' },
+        { event: '$any', person: '2', first: '2025-07-05', channel: 'organic' },
+        { event: 'a', person: '1', first: '2025-07-02', channel: 'douyin' },
+        { event: 'a', person: '2', first: '2025-07-05', channel: 'organic' },
+        { event: 'b', person: '1', first: '2025-07-01', channel: 'baidu' },
+      ];
+      expect(await read()).toEqual(expected);
+      // A data directory from before the table: the migration's backfill rebuilds the rows.
+      await s.engine.command(compile(sql`DELETE FROM person_first_events WHERE project_id = ${p.string(project)}`));
+      expect(await read()).toEqual([]);
+      await s.engine.command({ sql: firstEvents.statements.at(-1)!, params: {} });
+      expect(await read()).toEqual(expected);
     });
 
     it('applies per-query settings (read-only refuses writes)', async () => {

@@ -3,9 +3,9 @@ import { type Fragment, p, sql } from '../../sql/index.js';
 import type { Filter } from '../shared/filters.js';
 import { propertyNumber } from '../shared/properties.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
-import { type Atom, compileChannels, EPOCH, firstTimes, funnelSource, retentionSources, WINDOW_MS } from './compile.js';
+import { type Atom, compileChannels, EPOCH, firstEventsSource, firstTimes, firstTimesOfFirstEvents, funnelSource, retentionSources, WINDOW_MS } from './compile.js';
 import type { SeriesDef } from './schema.js';
-import { type AtomEnv, eventIs, firstSegments, paidChannels, rawSegments, type Segment, segmentTags, source } from './segment.js';
+import { type AtomEnv, eventIs, firstSegments, paidChannels, rawSegments, type Segment, eventRows, segmentKey, segmentKeyValues, segmentTags, source } from './segment.js';
 
 /**
  * One query for a metric atom split by several dimensions at once (AtomEnv.segments), with
@@ -67,13 +67,36 @@ function tallied(env: MultiEnv, inner: Fragment, partial: Fragment, total: Fragm
   ) ARRAY JOIN ${tags(env, sql`rv`, sql`d`)} AS seg GROUP BY seg ORDER BY seg`;
 }
 
-/** Per person: events per (dimension values, day, person), fanned out, then `total` per tag. */
-function perPerson(env: MultiEnv, src: Fragment, total: Fragment): Fragment {
-  return sql`SELECT seg, ${total} FROM (${perPersonRows(env, src)}) ARRAY JOIN ${tags(env, sql`rv`, sql`d`)} AS seg GROUP BY seg ORDER BY seg`;
+/**
+ * As `tallied`, for `inner` rows carrying the dimensions' key `k` (segmentKey) instead of
+ * their values: tallied per (key, day), then each key's values joined from `values`
+ * (segmentKeyValues) and fanned out.
+ */
+function talliedByKey(env: MultiEnv, inner: Fragment, values: Fragment, partial: Fragment, total: Fragment): Fragment {
+  return sql`SELECT seg, ${total} FROM (
+    SELECT t.*, m.rv AS rv FROM (SELECT k, d, ${partial} FROM (${inner}) GROUP BY k, d) AS t
+    ANY LEFT JOIN ${values} AS m ON m.k = t.k
+  ) ARRAY JOIN ${tags(env, sql`rv`, sql`d`)} AS seg GROUP BY seg ORDER BY seg`;
 }
 
-function perPersonRows(env: MultiEnv, src: Fragment): Fragment {
-  return sql`SELECT ${rawSegments(env.segments)} AS rv, ${rowDay(env)} AS d, person_id, count() AS c FROM ${src} GROUP BY rv, d, person_id`;
+/** Per person: events per (dimension values, day, person), fanned out, then `total` per tag. */
+function perPerson(env: MultiEnv, src: Fragment, range: KeyRange, total: Fragment): Fragment {
+  return sql`SELECT seg, ${total} FROM (${perPersonRows(env, src, range)}) ARRAY JOIN ${tags(env, sql`rv`, sql`d`)} AS seg GROUP BY seg ORDER BY seg`;
+}
+
+/** What `segmentKeyValues` reads: the range and events of the source. */
+type KeyRange = { from: Date; to: Date; events: readonly string[] };
+
+/**
+ * Rows `rv, d, person_id, c`. With event dimensions the grouping is by their key, and the
+ * values are joined on the grouped rows (21 s → 17.5 s for active persons over a quarter
+ * by four dimensions on the 100 M-event demo).
+ */
+function perPersonRows(env: MultiEnv, src: Fragment, range: KeyRange): Fragment {
+  const key = segmentKey(env.segments);
+  if (!key) return sql`SELECT ${rawSegments(env.segments)} AS rv, ${rowDay(env)} AS d, person_id, count() AS c FROM ${src} GROUP BY rv, d, person_id`;
+  return sql`SELECT t.*, m.rv AS rv FROM (SELECT ${key} AS k, ${rowDay(env)} AS d, person_id, count() AS c FROM ${src} GROUP BY k, d, person_id) AS t
+    ANY LEFT JOIN ${segmentKeyValues(env.segments, eventRows(env.projectId, range))} AS m ON m.k = t.k`;
 }
 
 function series(s: SeriesDef, env: MultiEnv): Fragment {
@@ -81,6 +104,7 @@ function series(s: SeriesDef, env: MultiEnv): Fragment {
   const baseOptions = (from: Date) => ({ from, to: env.to, events: [s.event], filters: s.filters as Filter[], extraWhere: extra ? sql`${eventIs(s.event)} AND ${extra}` : eventIs(s.event) });
   const base = (from: Date) => source(env, baseOptions(from));
   const src = base(env.from);
+  const range: KeyRange = { from: env.from, to: env.to, events: [s.event] };
   const raw = rawSegments(env.segments);
   switch (s.math) {
     case 'total':
@@ -91,22 +115,28 @@ function series(s: SeriesDef, env: MultiEnv): Fragment {
       return additive(env, sql`(SELECT *, ${v} AS v FROM ${src})`, sql`sum(assumeNotNull(ifNull(v, 0))) AS a, count(v) AS b`, sql`toFloat64(sum(a)) AS num, toFloat64(sum(b)) AS den, 0 AS x`);
     }
     case 'unique_persons':
-      return perPerson(env, src, sql`toFloat64(uniqExact(person_id)) AS num, 1 AS den, 0 AS x`);
+      return perPerson(env, src, range, sql`toFloat64(uniqExact(person_id)) AS num, 1 AS den, 0 AS x`);
     case 'per_person_avg':
-      return perPerson(env, src, sql`toFloat64(sum(c)) AS num, toFloat64(uniqExact(person_id)) AS den, 0 AS x`);
+      return perPerson(env, src, range, sql`toFloat64(sum(c)) AS num, toFloat64(uniqExact(person_id)) AS den, 0 AS x`);
     case 'repeat_persons':
       return sql`SELECT seg, toFloat64(countIf(n >= 2)) AS num, toFloat64(count()) AS den, 0 AS x FROM (
-        SELECT seg, person_id, sum(c) AS n FROM (${perPersonRows(env, src)}) ARRAY JOIN ${tags(env, sql`rv`, sql`d`)} AS seg GROUP BY seg, person_id
+        SELECT seg, person_id, sum(c) AS n FROM (${perPersonRows(env, src, range)}) ARRAY JOIN ${tags(env, sql`rv`, sql`d`)} AS seg GROUP BY seg, person_id
       ) GROUP BY seg ORDER BY seg`;
     case 'first_time': {
       // Every matching event before the period's end: the person's first one must fall inside.
+      const day = byDay(env) ? localDay(env, sql`first`) : sql`toDate(0)`;
+      const partial = sql`count() AS a`;
+      const total = sql`toFloat64(sum(a)) AS num, 1 AS den, 0 AS x`;
+      const firstEvents = firstEventsSource(env, s);
+      const key = segmentKey(env.segments);
+      if (firstEvents && key) {
+        // The first-events table (event dimensions only): a key per person, not a tuple of strings.
+        const firsts = firstTimesOfFirstEvents(env, firstEvents, key);
+        const inner = sql`SELECT seg AS k, ${day} AS d FROM ${firsts} WHERE first >= ${p.dateTime(env.from)}`;
+        return talliedByKey(env, inner, segmentKeyValues(env.segments, firstEvents), partial, total);
+      }
       const firsts = firstTimes(env, source(env, { ...baseOptions(EPOCH), unresolved: true }), firstSegments(env.segments));
-      return tallied(
-        env,
-        sql`SELECT seg AS rv, first, ${byDay(env) ? localDay(env, sql`first`) : sql`toDate(0)`} AS d FROM ${firsts} WHERE first >= ${p.dateTime(env.from)}`,
-        sql`count() AS a`,
-        sql`toFloat64(sum(a)) AS num, 1 AS den, 0 AS x`,
-      );
+      return tallied(env, sql`SELECT seg AS rv, first, ${day} AS d FROM ${firsts} WHERE first >= ${p.dateTime(env.from)}`, partial, total);
     }
     case 'dau':
     case 'wau':
@@ -130,16 +160,19 @@ function series(s: SeriesDef, env: MultiEnv): Fragment {
 /** As compile.ts's funnel: the entry's dimension values are those of the person's (or person-day's) first entering event. */
 function funnel(atom: Extract<Atom, { kind: 'funnel' }>, env: MultiEnv): Fragment {
   const windowMs = WINDOW_MS[atom.window.unit] * atom.window.value;
-  const { conds, src } = funnelSource(atom.steps, windowMs, env);
+  const { conds, src, range } = funnelSource(atom.steps, windowMs, env);
   const daily = byDay(env);
-  return tallied(
-    env,
-    sql`SELECT ${firstSegments(env.segments, conds[0]!)} AS rv, ${daily ? localDay(env) : sql`toDate(0)`} AS d,
+  const key = segmentKey(env.segments);
+  const rows = (entry: Fragment) => sql`SELECT ${entry}, ${daily ? localDay(env) : sql`toDate(0)`} AS d,
       windowFunnel(${p.uint64(windowMs)})(toUInt64(toUnixTimestamp64Milli(timestamp)), ${sql.join(conds)}) AS level
-    FROM ${src} GROUP BY person_id${daily ? sql`, d` : sql.empty} HAVING countIf(${conds[0]!}) > 0`,
-    sql`countIf(level = ${p.uint32(atom.steps.length)}) AS a, count() AS b`,
-    sql`toFloat64(sum(a)) AS num, toFloat64(sum(b)) AS den, 0 AS x`,
-  );
+    FROM ${src} GROUP BY person_id${daily ? sql`, d` : sql.empty} HAVING countIf(${conds[0]!}) > 0`;
+  const partial = sql`countIf(level = ${p.uint32(atom.steps.length)}) AS a, count() AS b`;
+  const total = sql`toFloat64(sum(a)) AS num, toFloat64(sum(b)) AS den, 0 AS x`;
+  if (key) {
+    const values = segmentKeyValues(env.segments, eventRows(env.projectId, { ...range, events: atom.steps.map((st) => st.event) }));
+    return talliedByKey(env, rows(sql`argMinIf(${key}, timestamp, ${conds[0]!}) AS k`), values, partial, total);
+  }
+  return tallied(env, rows(sql`${firstSegments(env.segments, conds[0]!)} AS rv`), partial, total);
 }
 
 function retention(a: Extract<Atom, { kind: 'retention' }>, env: MultiEnv): Fragment {

@@ -1,7 +1,8 @@
 import { FupanError } from '../../core/errors/index.js';
 import { type Fragment, ident, p, sql } from '../../sql/index.js';
 import { compileFilters, type Filter } from '../shared/filters.js';
-import { propertyNumber } from '../shared/properties.js';
+import { MATERIALISED, propertyNumber } from '../shared/properties.js';
+import { FIRST_EVENT_DIMENSIONS } from '../../storage/clickhouse/migrations/0002_first_events.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import type { MetricDefinition, SeriesDef } from './schema.js';
 import { resolveGroupedPersons } from '../shared/persons.js';
@@ -75,15 +76,44 @@ function grouped(inner: Fragment, select: Fragment, env: AtomEnv): Fragment {
  * first and resolves identity per person (`resolveGroupedPersons`): on the 100 M demo the
  * join per event made a new-persons query 13 s instead of 9 s. `src` asks `source` for
  * unresolved persons; with person properties it resolves per row anyway, and the second
- * resolution merges nothing.
+ * resolution merges nothing. Without filters, `firstEventsSource` answers instead.
  */
 export function firstTimes(env: AtomEnv, src: Fragment, firstSeg: Fragment): Fragment {
+  return resolvedFirsts(env, sql`SELECT person_id, ${firstSeg} AS p_seg, min(timestamp) AS p_first FROM ${src} GROUP BY person_id`);
+}
+
+/**
+ * As `firstTimes`, over `firstEventsSource`'s rows (already about one per person, so not
+ * grouped again); `seg` is a per-row expression over them.
+ */
+export function firstTimesOfFirstEvents(env: AtomEnv, firstEvents: Fragment, seg: Fragment): Fragment {
+  return resolvedFirsts(env, sql`SELECT person_id, ${seg} AS p_seg, timestamp AS p_first FROM ${firstEvents}`);
+}
+
+/** Rows `person_id, p_seg, p_first` (any number per ingest-time person) → one row per resolved person. */
+function resolvedFirsts(env: AtomEnv, rows: Fragment): Fragment {
   return resolveGroupedPersons({
     projectId: env.projectId,
-    grouped: sql`SELECT person_id, ${firstSeg} AS p_seg, min(timestamp) AS p_first FROM ${src} GROUP BY person_id`,
+    grouped: rows,
     keys: [],
     merges: sql`argMin(g.p_seg, g.p_first) AS seg, min(g.p_first) AS first`,
   });
+}
+
+/**
+ * The persons' first events of `s` before the period's end, read from `person_first_events`
+ * (one row per person and event name, see migration 0002) as an events-like source —
+ * `person_id, timestamp` and the dimension columns it keeps — or undefined when that table
+ * cannot answer: the series has filters (the first *matching* event may be a later one) or
+ * a dimension is not one of its columns. Then `firstTimes` reads all events instead.
+ */
+export function firstEventsSource(env: AtomEnv, s: SeriesDef): Fragment | undefined {
+  if (s.filters.length || s.paidChannelsOnly) return undefined;
+  const kept = (property: string) => (FIRST_EVENT_DIMENSIONS as readonly string[]).includes(MATERIALISED[property] ?? '');
+  const segments = env.segments ?? (env.segment ? [env.segment] : []);
+  if (segments.some((g) => g.property && (g.type !== 'event' || !kept(g.property)))) return undefined;
+  return sql`(SELECT person_id, first_at AS timestamp, ${sql.trusted(FIRST_EVENT_DIMENSIONS.join(', '))} FROM person_first_events
+    WHERE project_id = ${p.string(env.projectId)} AND event = ${p.string(s.event)} AND first_at < ${p.dateTime(env.to)})`;
 }
 
 function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
@@ -113,7 +143,10 @@ function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
       );
     case 'first_time': {
       // Every matching event before the period's end: the person's first one must fall inside.
-      const firsts = firstTimes(env, source(env, { ...baseOptions(EPOCH), unresolved: true }), sql`argMin(${seg}, timestamp)`);
+      const firstEvents = firstEventsSource(env, s);
+      const firsts = firstEvents
+        ? firstTimesOfFirstEvents(env, firstEvents, seg)
+        : firstTimes(env, source(env, { ...baseOptions(EPOCH), unresolved: true }), sql`argMin(${seg}, timestamp)`);
       return grouped(sql`(SELECT seg, first FROM ${firsts} WHERE first >= ${p.dateTime(env.from)})`, sql`toFloat64(count()) AS num, 1 AS den, 0 AS x`, env);
     }
     case 'dau':
@@ -137,13 +170,14 @@ function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
 export type FunnelSteps = { event: string; filters: Filter[] }[];
 
 /** The step conditions (the first one inside the period) and the events a funnel reads. */
-export function funnelSource(steps: FunnelSteps, windowMs: number, env: AtomEnv): { conds: Fragment[]; src: Fragment } {
+export function funnelSource(steps: FunnelSteps, windowMs: number, env: AtomEnv): { conds: Fragment[]; src: Fragment; range: { from: Date; to: Date } } {
   const inRange = sql`timestamp < ${p.dateTime(env.to)}`;
   const conds = steps.map((st, i) => {
     const c = sql`(${eventIs(st.event)} AND ${compileFilters(st.filters)})`;
     return i === 0 ? sql`(${c} AND ${inRange})` : c;
   });
-  return { conds, src: source(env, { from: env.from, to: new Date(env.to.getTime() + windowMs), events: steps.map((s) => s.event) }) };
+  const range = { from: env.from, to: new Date(env.to.getTime() + windowMs) };
+  return { conds, src: source(env, { ...range, events: steps.map((s) => s.event) }), range };
 }
 
 /**

@@ -180,6 +180,39 @@ describe('built-in metrics on the blueprint', () => {
     expect(await values({ property: '', type: 'event', byDay: true })).toEqual([['2025-07-09|', 1]]);
   });
 
+  it('reads first-time counts from person_first_events with the numbers of a scan of all events', async () => {
+    // new_persons without filters reads the table the events' view keeps; the same series
+    // with an always-true filter (every event has a name) has to scan every event since
+    // 1970. Both must give the blueprint's 4 (wechat 2, douyin 1, $none 1) and agree on every
+    // dimension, day by day and batched.
+    const base = BUILTINS.get('new_persons')!;
+    const scan = { ...base, key: 'new_persons_scan', definition: { kind: 'trends' as const, series: [{ event: '$any', math: 'first_time' as const, filters: [{ property: 'event', op: 'is_set' as const }] }] } };
+    await upsertMetric(s.meta, P, scan);
+    const table = await createEvaluator(ctx(), P, W28);
+    expect((await table.total('new_persons')).value).toBe(4);
+    expect(table.queries.map((q) => q.sql).join('\n')).toContain('person_first_events');
+    const scanned = await createEvaluator(ctx(), P, W28);
+    expect((await scanned.total('new_persons_scan')).value).toBe(4);
+    expect(scanned.queries.map((q) => q.sql).join('\n')).not.toContain('person_first_events');
+    const dims: Segment[] = ['channel', 'region', 'device_type'].map((property) => ({ property, type: 'event' }));
+    for (const set of [dims, dims.map((d) => ({ ...d, byDay: true })), [{ property: '', type: 'event' as const, byDay: true }]]) {
+      const a = await createEvaluator(ctx(), P, W28);
+      const b = await createEvaluator(ctx(), P, W28);
+      await a.prefetch('new_persons', set);
+      await b.prefetch('new_persons_scan', set);
+      for (const d of set) {
+        const rows = async (ev: typeof a, key: string) => [...(await ev.values(key, d)).entries()].map(([k, v]) => [k, v.value]).sort();
+        expect(await rows(a, 'new_persons')).toEqual(await rows(b, 'new_persons_scan'));
+        // …and the one-dimension query (compile.ts) as well.
+        const single = await createEvaluator(ctx(), P, W28);
+        expect(await rows(single, 'new_persons')).toEqual(await rows(a, 'new_persons'));
+      }
+    }
+    const byChannel = await evaluateMetricBy(ctx(), P, 'new_persons', W28, { property: 'channel' });
+    expect(byChannel.segments.map((x) => [x.segment, x.value]).sort()).toEqual([['$none', 1], ['douyin', 1], ['wechat', 2]]);
+    await s.meta.query(`DELETE FROM metrics WHERE project_id = $1`, [P]);
+  });
+
   it('counts only complete days while a period is running', async () => {
     const r = await evaluateMetric({ ...ctx(), now: new Date('2025-07-10T15:00:00Z') }, P, 'orders', W28);
     expect(r.counted).toEqual({ fromDate: '2025-07-07', toDate: '2025-07-09', complete: false });

@@ -60,6 +60,36 @@ export function rawSegments(segments: readonly Segment[]): Fragment {
 }
 
 /**
+ * Several event dimensions as one `UInt64` key (a hash of their raw values), or undefined
+ * when one is a person property (its values are not on the events). An aggregation over
+ * millions of groups (person-days of a daily funnel, per-person rows) then keeps 8 bytes
+ * per group instead of one string state per dimension, and `segmentKeyValues` turns the
+ * few keys left afterwards back into values: the daily funnel over five dimensions on the
+ * 100 M-event demo took 34 s instead of 93 s. With a few thousand combinations, the chance
+ * that two share a 64-bit hash is below 10⁻¹¹.
+ */
+export function segmentKey(segments: readonly Segment[]): Fragment | undefined {
+  if (segments.some((s) => s.property && s.type !== 'event')) return undefined;
+  return sql`cityHash64(${rawSegments(segments)})`;
+}
+
+/**
+ * The values of `segmentKey`'s keys, `(k, rv)` with `rv` as `rawSegments` gives it, over
+ * `rows` (anything with the dimensions' columns: `eventRows`, or the first-events table);
+ * they need only be a superset of the rows the keys came from.
+ */
+export function segmentKeyValues(segments: readonly Segment[], rows: Fragment): Fragment {
+  return sql`(SELECT cityHash64(${rawSegments(segments)}) AS k, any(${rawSegments(segments)}) AS rv FROM ${rows} GROUP BY k)`;
+}
+
+/** The project's events in [from, to) (of `events`, unless one is `$any`), without the identity join. */
+export function eventRows(projectId: string, o: { from: Date; to: Date; events: readonly string[] }): Fragment {
+  const events = o.events.includes('$any') ? sql.empty : sql` AND event IN ${p.strings([...new Set(o.events)])}`;
+  // Named columns: `*` leaves out the materialised ones.
+  return sql`(SELECT event, distinct_id, properties, channel, campaign, device_type, os, app_version, region FROM events WHERE project_id = ${p.string(projectId)} AND timestamp >= ${p.dateTime(o.from)} AND timestamp < ${p.dateTime(o.to)}${events})`;
+}
+
+/**
  * The raw dimension values of the first row (by `timestamp`, among rows where `cond`
  * holds) of a group, as one tuple. One `argMin` per dimension, not one over the tuple:
  * the tuple's state (strings per group) cost 90 s against 18 s on the 100 M-event demo's
