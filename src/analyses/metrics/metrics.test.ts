@@ -180,6 +180,27 @@ describe('built-in metrics on the blueprint', () => {
     expect(await values({ property: '', type: 'event', byDay: true })).toEqual([['2025-07-09|', 1]]);
   });
 
+  it('counts a merged person once in active persons, in one query per dimension and batched', async () => {
+    // Project "merge2": p6 (anonymous) launches on douyin 07-08, signs up as p7 on wechat the
+    // same day (p6 → p7 merged), and p7 launches on douyin 07-09. W28 has one active person,
+    // active on douyin and on wechat (per-person rows are grouped before persons are resolved).
+    const M = 'merge2';
+    await seedProject(s, M, [
+      ev(M, 6, 'app_launch', '2025-07-08T09:00:00Z', { channel: 'douyin' }),
+      ev(M, 7, 'sign_up', '2025-07-08T09:05:00Z', { channel: 'wechat' }),
+      ev(M, 7, 'app_launch', '2025-07-09T09:00:00Z', { channel: 'douyin' }),
+    ]);
+    await s.engine.insert('person_overrides', [{ project_id: M, old_person_id: personId(6), override_person_id: personId(7), version: 1 }]);
+    expect((await evaluateMetric(ctx(), M, 'active_persons', W28)).value).toBe(1);
+    const by = await evaluateMetricBy(ctx(), M, 'active_persons', W28, { property: 'channel' });
+    expect(by.segments.map((x) => [x.segment, x.value]).sort()).toEqual([['douyin', 1], ['wechat', 1]]);
+    const batched = await createEvaluator(ctx(), M, W28);
+    await batched.prefetch('active_persons', [{ property: 'channel', type: 'event' }, { property: '', type: 'event', byDay: true }]);
+    const values = async (d: Segment) => [...(await batched.values('active_persons', d)).entries()].map(([k, v]) => [k, v.value]).sort();
+    expect(await values({ property: 'channel', type: 'event' })).toEqual([['douyin', 1], ['wechat', 1]]);
+    expect(await values({ property: '', type: 'event', byDay: true })).toEqual([['2025-07-08|', 1], ['2025-07-09|', 1]]);
+  });
+
   it('reads first-time counts from person_first_events with the numbers of a scan of all events', async () => {
     // new_persons without filters reads the table the events' view keeps; the same series
     // with an always-true filter (every event has a name) has to scan every event since

@@ -114,3 +114,17 @@ export function resolveGroupedPersons(o: { projectId: string; grouped: Fragment;
     GROUP BY person_id${sql.join(groupKeys, '')}
   )`;
 }
+
+/**
+ * Rows grouped by the person written at ingest (a `person_id` column among others), each
+ * with its person resolved but not regrouped: for a caller whose next step counts distinct
+ * persons or regroups anyway (`uniqExact(person_id)`, `GROUP BY …, person_id`). The join
+ * then runs once per group instead of once per event, as in `resolveGroupedPersons`.
+ */
+export function resolvePersonsOf(projectId: string, rows: Fragment): Fragment {
+  return sql`(
+    SELECT g.* REPLACE (${resolvedPersonId(sql`g.person_id`)} AS person_id)
+    FROM (${rows}) AS g
+    LEFT ANY JOIN ${personOverrides(projectId)} AS ov ON ov.old_person_id = g.person_id
+  )`;
+}
