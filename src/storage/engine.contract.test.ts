@@ -59,10 +59,12 @@ for (const engineKind of ['chdb', 'clickhouse-http'] as const) {
       expect(rows[0]?.s).toBe(10);
     });
 
-    it('keeps each person\'s first event per event name and over all events, and backfills from stored events', async () => {
+    it('keeps each person\'s first event per event name, over all events and with a channel, and backfills from stored events', async () => {
       // Person 1: 'b' on 07-03 (wechat) arrives first, then 'a' on 07-02 (douyin) and 'b' on
       // 07-01 (baidu) in a later insert: first 'b' is 07-01 / baidu, first 'a' 07-02 / douyin,
-      // first of any event 07-01 / baidu. Person 2: one 'a' on 07-05 (organic).
+      // first of any event 07-01 / baidu. Person 2: one 'a' on 07-05 (organic). Every event
+      // has a channel, so the first touches ($touch) are the first events; person 3's event
+      // has none and gives no touch.
       const project = `first_${engineKind.replace('-', '_')}`;
       const ev = (i: number, person: number, event: string, day: string, channel: string) => ({
         project_id: project,
@@ -74,7 +76,7 @@ for (const engineKind of ['chdb', 'clickhouse-http'] as const) {
         properties: JSON.stringify({ channel }),
       });
       await s.engine.insert('events', [ev(1, 1, 'b', '03', 'wechat')]);
-      await s.engine.insert('events', [ev(2, 1, 'a', '02', 'douyin'), ev(3, 1, 'b', '01', 'baidu'), ev(4, 2, 'a', '05', 'organic')]);
+      await s.engine.insert('events', [ev(2, 1, 'a', '02', 'douyin'), ev(3, 1, 'b', '01', 'baidu'), ev(4, 2, 'a', '05', 'organic'), ev(5, 3, 'c', '06', '')]);
       const read = () =>
         s.engine.query<{ event: string; person: string; first: string; channel: string }>(
           compile(sql`SELECT event, right(toString(person_id), 1) AS person, toString(toDate(min(first_at))) AS first, argMin(channel, first_at) AS channel
@@ -83,9 +85,13 @@ for (const engineKind of ['chdb', 'clickhouse-http'] as const) {
       const expected = [
         { event: '$any', person: '1', first: '2025-07-01', channel: 'baidu' },
         { event: '$any', person: '2', first: '2025-07-05', channel: 'organic' },
+        { event: '$any', person: '3', first: '2025-07-06', channel: '' },
+        { event: '$touch', person: '1', first: '2025-07-01', channel: 'baidu' },
+        { event: '$touch', person: '2', first: '2025-07-05', channel: 'organic' },
         { event: 'a', person: '1', first: '2025-07-02', channel: 'douyin' },
         { event: 'a', person: '2', first: '2025-07-05', channel: 'organic' },
         { event: 'b', person: '1', first: '2025-07-01', channel: 'baidu' },
+        { event: 'c', person: '3', first: '2025-07-06', channel: '' },
       ];
       expect(await read()).toEqual(expected);
       // A data directory from before the table: the migration's backfill rebuilds the rows.
