@@ -5,7 +5,7 @@ import { MATERIALISED, propertyNumber } from '../shared/properties.js';
 import { FIRST_EVENT_DIMENSIONS } from '../../storage/clickhouse/migrations/0002_first_events.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import type { MetricDefinition, SeriesDef } from './schema.js';
-import { resolveGroupedPersons } from '../shared/persons.js';
+import { resolveGroupedPersons, resolvePersonsOf } from '../shared/persons.js';
 import { type AtomEnv, eventIs, paidChannels, rawSegments, segmentExpr, segmentKeep, segmentTags, source } from './segment.js';
 
 /**
@@ -116,6 +116,16 @@ export function firstEventsSource(env: AtomEnv, s: SeriesDef): Fragment | undefi
     WHERE project_id = ${p.string(env.projectId)} AND event = ${p.string(s.event)} AND first_at < ${p.dateTime(env.to)})`;
 }
 
+/**
+ * Rows `seg, person_id, c` (events per segment and person): grouped by the ingest-time
+ * person, then each group's person resolved (`resolvePersonsOf`), for callers that count
+ * distinct persons or sum — the join runs per group, not per event (active persons over a
+ * quarter on the 100 M demo: see docs/performance.md).
+ */
+function perPerson(env: AtomEnv, o: Parameters<typeof source>[1], seg: Fragment): Fragment {
+  return resolvePersonsOf(env.projectId, sql`SELECT ${seg} AS seg, person_id, count() AS c FROM ${source(env, { ...o, unresolved: true })} GROUP BY seg, person_id`);
+}
+
 function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
   const seg = segmentExpr(env.segment, env.timeZone);
   const extra = s.paidChannelsOnly ? paidChannels(env) : undefined;
@@ -127,9 +137,9 @@ function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
     case 'total':
       return grouped(sql`(SELECT ${seg} AS seg FROM ${src})`, sql`toFloat64(count()) AS num, 1 AS den, 0 AS x`, env);
     case 'unique_persons':
-      return grouped(sql`(SELECT ${seg} AS seg, person_id FROM ${src})`, sql`toFloat64(uniqExact(person_id)) AS num, 1 AS den, 0 AS x`, env);
+      return grouped(perPerson(env, baseOptions(env.from), seg), sql`toFloat64(uniqExact(person_id)) AS num, 1 AS den, 0 AS x`, env);
     case 'per_person_avg':
-      return grouped(sql`(SELECT ${seg} AS seg, person_id FROM ${src})`, sql`toFloat64(count()) AS num, toFloat64(uniqExact(person_id)) AS den, 0 AS x`, env);
+      return grouped(perPerson(env, baseOptions(env.from), seg), sql`toFloat64(sum(c)) AS num, toFloat64(uniqExact(person_id)) AS den, 0 AS x`, env);
     case 'sum':
     case 'avg': {
       const v = propertyNumber(s.property!);
