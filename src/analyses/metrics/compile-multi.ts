@@ -6,6 +6,7 @@ import { propertyNumber } from '../shared/properties.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import { type Atom, compileChannels, EPOCH, firstEventsSource, firstTimes, firstTimesOfFirstEvents, funnelSource, retentionSources, WINDOW_MS } from './compile.js';
 import type { SeriesDef } from './schema.js';
+import { dailyTwoStepFunnel } from './funnel-two-step.js';
 import { type AtomEnv, eventIs, firstSegments, paidChannels, rawSegments, type Segment, eventRows, segmentKey, segmentKeyValues, segmentTags, source } from './segment.js';
 
 /**
@@ -167,9 +168,10 @@ function series(s: SeriesDef, env: MultiEnv): Fragment {
 /** As compile.ts's funnel: the entry's dimension values are those of the person's (or person-day's) first entering event. */
 function funnel(atom: Extract<Atom, { kind: 'funnel' }>, env: MultiEnv): Fragment {
   const windowMs = WINDOW_MS[atom.window.unit] * atom.window.value;
-  const { conds, src, range } = funnelSource(atom.steps, windowMs, env);
   const daily = byDay(env);
   const key = segmentKey(env.segments);
+  const twoStep = key && daily && !env.windowFunnelOnly ? dailyTwoStepFunnel(atom.steps, windowMs, env, key) : undefined;
+  const { conds, src, range } = funnelSource(atom.steps, windowMs, env);
   const rows = (entry: Fragment) => sql`SELECT ${entry}, ${daily ? localDay(env) : sql`toDate(0)`} AS d,
       windowFunnel(${p.uint64(windowMs)})(toUInt64(toUnixTimestamp64Milli(timestamp)), ${sql.join(conds)}) AS level
     FROM ${src} GROUP BY person_id${daily ? sql`, d` : sql.empty} HAVING countIf(${conds[0]!}) > 0`;
@@ -177,6 +179,7 @@ function funnel(atom: Extract<Atom, { kind: 'funnel' }>, env: MultiEnv): Fragmen
   const total = sql`toFloat64(sum(a)) AS num, toFloat64(sum(b)) AS den, 0 AS x`;
   if (key) {
     const values = segmentKeyValues(env.segments, eventRows(env.projectId, { ...range, events: atom.steps.map((st) => st.event) }));
+    if (twoStep) return talliedByKey(env, sql`SELECT v AS k, d, converted FROM ${twoStep}`, values, sql`countIf(converted) AS a, count() AS b`, total);
     return talliedByKey(env, rows(sql`argMinIf(${key}, timestamp, ${conds[0]!}) AS k`), values, partial, total);
   }
   return tallied(env, rows(sql`${firstSegments(env.segments, conds[0]!)} AS rv`), partial, total);

@@ -5,7 +5,8 @@ import { MATERIALISED, propertyNumber } from '../shared/properties.js';
 import { FIRST_EVENT_DIMENSIONS } from '../../storage/clickhouse/migrations/0002_first_events.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import type { MetricDefinition, SeriesDef } from './schema.js';
-import { resolveGroupedPersons, resolvePersonsOf } from '../shared/persons.js';
+import { resolveGroupedPersons } from '../shared/persons.js';
+import { dailyTwoStepFunnel } from './funnel-two-step.js';
 import { type AtomEnv, eventIs, paidChannels, rawSegments, segmentExpr, segmentKeep, segmentTags, source } from './segment.js';
 
 /**
@@ -116,16 +117,6 @@ export function firstEventsSource(env: AtomEnv, s: SeriesDef): Fragment | undefi
     WHERE project_id = ${p.string(env.projectId)} AND event = ${p.string(s.event)} AND first_at < ${p.dateTime(env.to)})`;
 }
 
-/**
- * Rows `seg, person_id, c` (events per segment and person): grouped by the ingest-time
- * person, then each group's person resolved (`resolvePersonsOf`), for callers that count
- * distinct persons or sum — the join runs per group, not per event (active persons over a
- * quarter on the 100 M demo: see docs/performance.md).
- */
-function perPerson(env: AtomEnv, o: Parameters<typeof source>[1], seg: Fragment): Fragment {
-  return resolvePersonsOf(env.projectId, sql`SELECT ${seg} AS seg, person_id, count() AS c FROM ${source(env, { ...o, unresolved: true })} GROUP BY seg, person_id`);
-}
-
 function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
   const seg = segmentExpr(env.segment, env.timeZone);
   const extra = s.paidChannelsOnly ? paidChannels(env) : undefined;
@@ -137,9 +128,9 @@ function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
     case 'total':
       return grouped(sql`(SELECT ${seg} AS seg FROM ${src})`, sql`toFloat64(count()) AS num, 1 AS den, 0 AS x`, env);
     case 'unique_persons':
-      return grouped(perPerson(env, baseOptions(env.from), seg), sql`toFloat64(uniqExact(person_id)) AS num, 1 AS den, 0 AS x`, env);
+      return grouped(sql`(SELECT ${seg} AS seg, person_id FROM ${src})`, sql`toFloat64(uniqExact(person_id)) AS num, 1 AS den, 0 AS x`, env);
     case 'per_person_avg':
-      return grouped(perPerson(env, baseOptions(env.from), seg), sql`toFloat64(sum(c)) AS num, toFloat64(uniqExact(person_id)) AS den, 0 AS x`, env);
+      return grouped(sql`(SELECT ${seg} AS seg, person_id FROM ${src})`, sql`toFloat64(count()) AS num, toFloat64(uniqExact(person_id)) AS den, 0 AS x`, env);
     case 'sum':
     case 'avg': {
       const v = propertyNumber(s.property!);
@@ -198,6 +189,10 @@ export function funnelSource(steps: FunnelSteps, windowMs: number, env: AtomEnv)
  */
 function compileFunnel(steps: FunnelSteps, windowMs: number, env: AtomEnv): Fragment {
   const seg = segmentExpr(env.segment, env.timeZone);
+  const twoStep = env.segment?.byDay && !env.windowFunnelOnly ? dailyTwoStepFunnel(steps, windowMs, env, seg) : undefined;
+  if (twoStep) {
+    return grouped(sql`(SELECT v AS seg, converted FROM ${twoStep})`, sql`toFloat64(countIf(converted)) AS num, toFloat64(count()) AS den, 0 AS x`, env);
+  }
   const { conds, src } = funnelSource(steps, windowMs, env);
   // A daily series counts each person once per local day they enter (conversions within
   // that day): returning persons are in the daily denominators, so a day on which one

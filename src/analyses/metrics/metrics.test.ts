@@ -5,7 +5,10 @@ import { parsePeriod } from '../shared/period.js';
 import { evaluateMetric, evaluateMetricBy, npsInterval } from './api.js';
 import { BUILTINS } from './catalogue.js';
 import { createEvaluator } from './evaluate.js';
-import type { Segment } from './segment.js';
+import type { AtomEnv, Segment } from './segment.js';
+import { compileAtom } from './compile.js';
+import { compileAtomMulti } from './compile-multi.js';
+import { compile } from '../../sql/index.js';
 import { evaluateFormula, parseFormula, ratioParts } from './formula.js';
 import { upsertMetric, validateDictionary } from './store.js';
 
@@ -232,6 +235,77 @@ describe('built-in metrics on the blueprint', () => {
     const byChannel = await evaluateMetricBy(ctx(), P, 'new_persons', W28, { property: 'channel' });
     expect(byChannel.segments.map((x) => [x.segment, x.value]).sort()).toEqual([['$none', 1], ['douyin', 1], ['wechat', 2]]);
     await s.meta.query(`DELETE FROM metrics WHERE project_id = $1`, [P]);
+  });
+
+  it('gives the same two-step funnel rows through the ASOF join as through windowFunnel', async () => {
+    // Project "fun2" (Asia/Shanghai: local midnight is 16:00Z), W28 = 07-06T16:00Z … 07-13T16:00Z,
+    // view → call within 1 hour:
+    //  p1 view and call at the same millisecond → converted (windowFunnel sorts the first step first);
+    //  p2 call exactly 1 h after → converted (the window's edge counts); p3 1 h + 1 ms → not;
+    //  p4 view 23:30 local, call 00:10 the next local day → converted per person, not per day;
+    //  p5 views on wechat then douyin, call after the second → converted, segment wechat;
+    //  p6 call before the view → not; p7 view 23:50 on the last day, call 20 min after the
+    //  period's end → converted per person (calls count up to the end + the window), not per day;
+    //  p8 only after the period → not an entry; p9 (baidu, anonymous) views and p10 calls,
+    //  merged p9 → p10 → one converted person; p11 views on 07-09 (no call) and 07-10 (call).
+    // Per person: 9 entered (p1–p7, p9/10, p11), 7 converted (p1, p2, p4, p5, p7, p9/10, p11).
+    const F = 'fun2';
+    const v = (n: number, at: string, channel = 'douyin') => ev(F, n, 'anchor_wall_view', at, { channel, region: n % 2 ? 'cn-bj' : 'cn-sh' });
+    const c = (n: number, at: string) => ev(F, n, 'robot_call', at, { channel: 'douyin' });
+    await seedProject(
+      s,
+      F,
+      [
+        v(1, '2025-07-08T01:00:00.000Z'), c(1, '2025-07-08T01:00:00.000Z'),
+        v(2, '2025-07-08T02:00:00.000Z'), c(2, '2025-07-08T03:00:00.000Z'),
+        v(3, '2025-07-08T02:00:00.000Z'), c(3, '2025-07-08T03:00:00.001Z'),
+        v(4, '2025-07-08T15:30:00.000Z'), c(4, '2025-07-08T16:10:00.000Z'),
+        v(5, '2025-07-08T05:00:00.000Z', 'wechat'), v(5, '2025-07-08T06:00:00.000Z'), c(5, '2025-07-08T06:30:00.000Z'),
+        c(6, '2025-07-08T04:00:00.000Z'), v(6, '2025-07-08T04:30:00.000Z'),
+        v(7, '2025-07-13T15:50:00.000Z'), c(7, '2025-07-13T16:20:00.000Z'),
+        v(8, '2025-07-13T16:30:00.000Z'), c(8, '2025-07-13T16:40:00.000Z'),
+        v(9, '2025-07-09T01:00:00.000Z', 'baidu'), c(10, '2025-07-09T01:20:00.000Z'),
+        v(11, '2025-07-09T01:00:00.000Z'), v(11, '2025-07-10T01:00:00.000Z'), c(11, '2025-07-10T01:30:00.000Z'),
+      ],
+      [],
+      {},
+      'Asia/Shanghai',
+    );
+    await s.engine.insert('person_overrides', [{ project_id: F, old_person_id: personId(9), override_person_id: personId(10), version: 1 }]);
+    const funnel = { kind: 'funnel' as const, order: 'ordered' as const, steps: [{ event: 'anchor_wall_view', filters: [] }, { event: 'robot_call', filters: [] }], window: { value: 1, unit: 'hour' as const } };
+    const env: AtomEnv = {
+      projectId: F,
+      timeZone: 'Asia/Shanghai',
+      from: new Date('2025-07-06T16:00:00Z'),
+      to: new Date('2025-07-13T16:00:00Z'),
+      fromDate: '2025-07-07',
+      toDate: '2025-07-13',
+      asOfDate: '2025-08-19',
+    };
+    const run = async (e: AtomEnv) => {
+      const q = compile(e.segments ? compileAtomMulti(funnel, e as AtomEnv & { segments: Segment[] }) : compileAtom(funnel, e));
+      // The join serves daily series (see funnel-two-step.ts).
+      const daily = !!e.segment?.byDay || !!e.segments?.some((g) => g.byDay);
+      expect(q.sql.includes('ASOF')).toBe(daily && !e.windowFunnelOnly);
+      return (await s.engine.query<{ seg: string; num: number; den: number }>(q)).map((r) => [r.seg, r.num, r.den]);
+    };
+    expect(await run(env)).toEqual([['', 7, 9]]);
+    const channel: Segment = { property: 'channel', type: 'event' };
+    const region: Segment = { property: 'region', type: 'event' };
+    const day: Segment = { property: '', type: 'event', byDay: true };
+    const cases: AtomEnv[] = [
+      env,
+      { ...env, segment: channel },
+      { ...env, segment: day },
+      { ...env, segment: { ...channel, byDay: true } },
+      { ...env, segments: [channel, region] },
+      { ...env, segments: [day, { ...channel, byDay: true }, { ...region, byDay: true }] },
+    ];
+    for (const e of cases) expect(await run(e)).toEqual(await run({ ...e, windowFunnelOnly: true }));
+    // Day by day: 07-08 has p1–p6 entering, with p1, p2, p5 converted (p4's call is the next day).
+    expect((await run({ ...env, segment: day })).find(([seg]) => seg === '2025-07-08|')).toEqual(['2025-07-08|', 3, 6]);
+    // By channel of the first entry: baidu p9/10 (1 / 1), wechat p5 (1 / 1), douyin the other seven (5 / 7).
+    expect(await run({ ...env, segment: channel })).toEqual([['baidu', 1, 1], ['douyin', 5, 7], ['wechat', 1, 1]]);
   });
 
   it('counts only complete days while a period is running', async () => {

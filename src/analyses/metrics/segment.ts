@@ -37,6 +37,8 @@ export interface AtomEnv {
    * MetricEvaluator.prefetch). All share one `byDay`; none keeps a single value.
    */
   segments?: Segment[];
+  /** Funnels always through `windowFunnel`, never the two-step join (to compare the two in tests). */
+  windowFunnelOnly?: boolean;
 }
 
 /** The segment expression over an events source: the property's value, or '' when not grouping. */
