@@ -1,13 +1,13 @@
 import { FupanError } from '../../core/errors/index.js';
 import { type Fragment, p, sql } from '../../sql/index.js';
 import type { Filter } from '../shared/filters.js';
-import { resolvePersonsOf } from '../shared/persons.js';
+import { eventsWithPersons, resolvePersonsOf } from '../shared/persons.js';
 import { propertyNumber } from '../shared/properties.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import { type Atom, compileChannels, EPOCH, firstEventsSource, firstTimes, firstTimesOfFirstEvents, funnelSource, retentionSources, WINDOW_MS } from './compile.js';
 import type { SeriesDef } from './schema.js';
 import { dailyTwoStepFunnel } from './funnel-two-step.js';
-import { type AtomEnv, eventIs, firstSegments, paidChannels, rawSegments, type Segment, eventRows, segmentKey, segmentKeyValues, segmentTags, source } from './segment.js';
+import { type AtomEnv, eventIs, firstSegments, paidChannels, rawSegments, type Segment, segmentKey, segmentKeyValues, segmentTags, source } from './segment.js';
 
 /**
  * One query for a metric atom split by several dimensions at once (AtomEnv.segments), with
@@ -76,9 +76,23 @@ function tallied(env: MultiEnv, inner: Fragment, partial: Fragment, total: Fragm
  */
 function talliedByKey(env: MultiEnv, inner: Fragment, values: Fragment, partial: Fragment, total: Fragment): Fragment {
   return sql`SELECT seg, ${total} FROM (
-    SELECT t.*, m.rv AS rv FROM (SELECT k, d, ${partial} FROM (${inner}) GROUP BY k, d) AS t
-    ANY LEFT JOIN ${values} AS m ON m.k = t.k
+    ${withKeyValues(sql`(SELECT k, d, ${partial} FROM (${inner}) GROUP BY k, d)`, values)}
   ) ARRAY JOIN ${tags(env, sql`rv`, sql`d`)} AS seg GROUP BY seg ORDER BY seg`;
+}
+
+/** Rows with a key `k`, and `rv`: the key's dimension values from `values` (segmentKeyValues). */
+function withKeyValues(rows: Fragment, values: Fragment): Fragment {
+  return sql`SELECT t.*, m.rv AS rv FROM ${rows} AS t ANY LEFT JOIN ${values} AS m ON m.k = t.k`;
+}
+
+/** The project's events over a source's range and events, without the identity join: what `segmentKeyValues` reads. */
+function keyRows(env: MultiEnv, range: KeyRange): Fragment {
+  return eventsWithPersons({
+    projectId: env.projectId,
+    range,
+    ...(range.events.includes('$any') ? {} : { events: [...new Set(range.events)] }),
+    withoutPersons: true,
+  });
 }
 
 /** Per person: events per (dimension values, day, person), fanned out, then `total` per tag. */
@@ -101,8 +115,7 @@ function perPersonRows(env: MultiEnv, src: Fragment, range: KeyRange): Fragment 
   const key = segmentKey(env.segments);
   if (!key) return resolvePersonsOf(env.projectId, sql`SELECT ${rawSegments(env.segments)} AS rv, ${rowDay(env)} AS d, person_id, count() AS c FROM ${src} GROUP BY rv, d, person_id`);
   const rows = resolvePersonsOf(env.projectId, sql`SELECT ${key} AS k, ${rowDay(env)} AS d, person_id, count() AS c FROM ${src} GROUP BY k, d, person_id`);
-  return sql`SELECT t.*, m.rv AS rv FROM ${rows} AS t
-    ANY LEFT JOIN ${segmentKeyValues(env.segments, eventRows(env.projectId, range))} AS m ON m.k = t.k`;
+  return withKeyValues(rows, segmentKeyValues(env.segments, keyRows(env, range)));
 }
 
 function series(s: SeriesDef, env: MultiEnv): Fragment {
@@ -178,7 +191,7 @@ function funnel(atom: Extract<Atom, { kind: 'funnel' }>, env: MultiEnv): Fragmen
   const partial = sql`countIf(level = ${p.uint32(atom.steps.length)}) AS a, count() AS b`;
   const total = sql`toFloat64(sum(a)) AS num, toFloat64(sum(b)) AS den, 0 AS x`;
   if (key) {
-    const values = segmentKeyValues(env.segments, eventRows(env.projectId, { ...range, events: atom.steps.map((st) => st.event) }));
+    const values = segmentKeyValues(env.segments, keyRows(env, { ...range, events: atom.steps.map((st) => st.event) }));
     if (twoStep) return talliedByKey(env, sql`SELECT v AS k, d, converted FROM ${twoStep}`, values, sql`countIf(converted) AS a, count() AS b`, total);
     return talliedByKey(env, rows(sql`argMinIf(${key}, timestamp, ${conds[0]!}) AS k`), values, partial, total);
   }

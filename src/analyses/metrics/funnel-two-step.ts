@@ -1,6 +1,6 @@
 import { type Fragment, p, sql } from '../../sql/index.js';
 import type { Filter } from '../shared/filters.js';
-import { type AtomEnv, source } from './segment.js';
+import { type AtomEnv, eventIs, source } from './segment.js';
 import type { FunnelSteps } from './compile.js';
 
 /**
@@ -33,7 +33,7 @@ export function dailyTwoStepFunnel(steps: FunnelSteps, windowMs: number, env: At
   if (steps.length !== 2 || !first || !second || first.event === second.event || first.event === '$any' || second.event === '$any') return undefined;
   const tz = p.string(env.timeZone);
   const side = (step: FunnelSteps[number], to: Date) =>
-    source(env, { from: env.from, to, events: [step.event], filters: step.filters as Filter[], extraWhere: sql`event = ${p.string(step.event)}` });
+    source(env, { from: env.from, to, events: [step.event], filters: step.filters as Filter[], extraWhere: eventIs(step.event) });
   const ms = sql`toUInt64(toUnixTimestamp64Milli(timestamp))`;
   const day = sql`toDate(timestamp, ${tz})`;
   return sql`(

@@ -162,23 +162,33 @@ describe('built-in metrics on the blueprint', () => {
     }
   });
 
+  /** Seeds a project whose person 6 was merged into person 7 after its events were written. */
+  async function seedMerged(project: string, events: ReturnType<typeof ev>[]) {
+    await seedProject(s, project, events);
+    await s.engine.insert('person_overrides', [{ project_id: project, old_person_id: personId(6), override_person_id: personId(7), version: 1 }]);
+  }
+
+  /** A metric's values by segment from one batched query (prefetch) over `segments`. */
+  async function batchedValues(project: string, key: string, segments: Segment[]) {
+    const batched = await createEvaluator(ctx(), project, W28);
+    await batched.prefetch(key, segments);
+    return async (d: Segment) => [...(await batched.values(key, d)).entries()].map(([k, v]) => [k, v.value]).sort();
+  }
+
   it('new persons see identity merges, in one query per dimension and batched', async () => {
     // Project "merge": p6 (anonymous, douyin) launches 07-01, then signs up as p7 on 07-08
     // (wechat) and p6 → p7 is merged; p8 (baidu) first appears 07-09. In W28 only p8 is new:
     // the merged person was first seen 07-01 (and on douyin, their first event's channel).
     const M = 'merge';
-    await seedProject(s, M, [
+    await seedMerged(M, [
       ev(M, 6, 'app_launch', '2025-07-01T09:00:00Z', { channel: 'douyin' }),
       ev(M, 7, 'sign_up', '2025-07-08T09:00:00Z', { channel: 'wechat' }),
       ev(M, 8, 'app_launch', '2025-07-09T09:00:00Z', { channel: 'baidu' }),
     ]);
-    await s.engine.insert('person_overrides', [{ project_id: M, old_person_id: personId(6), override_person_id: personId(7), version: 1 }]);
     expect((await evaluateMetric(ctx(), M, 'new_persons', W28)).value).toBe(1);
     const by = await evaluateMetricBy(ctx(), M, 'new_persons', W28, { property: 'channel' });
     expect(by.segments.map((x) => [x.segment, x.value])).toEqual([['baidu', 1]]);
-    const batched = await createEvaluator(ctx(), M, W28);
-    await batched.prefetch('new_persons', [{ property: 'channel', type: 'event' }, { property: '', type: 'event', byDay: true }]);
-    const values = async (d: Segment) => [...(await batched.values('new_persons', d)).entries()].map(([k, v]) => [k, v.value]);
+    const values = await batchedValues(M, 'new_persons', [{ property: 'channel', type: 'event' }, { property: '', type: 'event', byDay: true }]);
     expect(await values({ property: 'channel', type: 'event' })).toEqual([['baidu', 1]]);
     expect(await values({ property: '', type: 'event', byDay: true })).toEqual([['2025-07-09|', 1]]);
   });
@@ -188,18 +198,15 @@ describe('built-in metrics on the blueprint', () => {
     // same day (p6 → p7 merged), and p7 launches on douyin 07-09. W28 has one active person,
     // active on douyin and on wechat (per-person rows are grouped before persons are resolved).
     const M = 'merge2';
-    await seedProject(s, M, [
+    await seedMerged(M, [
       ev(M, 6, 'app_launch', '2025-07-08T09:00:00Z', { channel: 'douyin' }),
       ev(M, 7, 'sign_up', '2025-07-08T09:05:00Z', { channel: 'wechat' }),
       ev(M, 7, 'app_launch', '2025-07-09T09:00:00Z', { channel: 'douyin' }),
     ]);
-    await s.engine.insert('person_overrides', [{ project_id: M, old_person_id: personId(6), override_person_id: personId(7), version: 1 }]);
     expect((await evaluateMetric(ctx(), M, 'active_persons', W28)).value).toBe(1);
     const by = await evaluateMetricBy(ctx(), M, 'active_persons', W28, { property: 'channel' });
     expect(by.segments.map((x) => [x.segment, x.value]).sort()).toEqual([['douyin', 1], ['wechat', 1]]);
-    const batched = await createEvaluator(ctx(), M, W28);
-    await batched.prefetch('active_persons', [{ property: 'channel', type: 'event' }, { property: '', type: 'event', byDay: true }]);
-    const values = async (d: Segment) => [...(await batched.values('active_persons', d)).entries()].map(([k, v]) => [k, v.value]).sort();
+    const values = await batchedValues(M, 'active_persons', [{ property: 'channel', type: 'event' }, { property: '', type: 'event', byDay: true }]);
     expect(await values({ property: 'channel', type: 'event' })).toEqual([['douyin', 1], ['wechat', 1]]);
     expect(await values({ property: '', type: 'event', byDay: true })).toEqual([['2025-07-08|', 1], ['2025-07-09|', 1]]);
   });

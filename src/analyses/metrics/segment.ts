@@ -72,23 +72,18 @@ export function rawSegments(segments: readonly Segment[]): Fragment {
  */
 export function segmentKey(segments: readonly Segment[]): Fragment | undefined {
   if (segments.some((s) => s.property && s.type !== 'event')) return undefined;
-  return sql`cityHash64(${rawSegments(segments)})`;
+  return hashOf(segments);
 }
+
+const hashOf = (segments: readonly Segment[]) => sql`cityHash64(${rawSegments(segments)})`;
 
 /**
  * The values of `segmentKey`'s keys, `(k, rv)` with `rv` as `rawSegments` gives it, over
- * `rows` (anything with the dimensions' columns: `eventRows`, or the first-events table);
- * they need only be a superset of the rows the keys came from.
+ * `rows` (anything with the dimensions' columns: events read without persons, or the
+ * first-events table); they need only be a superset of the rows the keys came from.
  */
 export function segmentKeyValues(segments: readonly Segment[], rows: Fragment): Fragment {
-  return sql`(SELECT cityHash64(${rawSegments(segments)}) AS k, any(${rawSegments(segments)}) AS rv FROM ${rows} GROUP BY k)`;
-}
-
-/** The project's events in [from, to) (of `events`, unless one is `$any`), without the identity join. */
-export function eventRows(projectId: string, o: { from: Date; to: Date; events: readonly string[] }): Fragment {
-  const events = o.events.includes('$any') ? sql.empty : sql` AND event IN ${p.strings([...new Set(o.events)])}`;
-  // Named columns: `*` leaves out the materialised ones.
-  return sql`(SELECT event, distinct_id, properties, channel, campaign, device_type, os, app_version, region FROM events WHERE project_id = ${p.string(projectId)} AND timestamp >= ${p.dateTime(o.from)} AND timestamp < ${p.dateTime(o.to)}${events})`;
+  return sql`(SELECT ${hashOf(segments)} AS k, any(${rawSegments(segments)}) AS rv FROM ${rows} GROUP BY k)`;
 }
 
 /**
