@@ -291,9 +291,9 @@ describe('built-in metrics on the blueprint', () => {
     };
     const run = async (e: AtomEnv) => {
       const q = compile(e.segments ? compileAtomMulti(funnel, e as AtomEnv & { segments: Segment[] }) : compileAtom(funnel, e));
-      // The join serves daily series (see funnel-two-step.ts).
+      // The array form serves daily series (see funnel-two-step.ts).
       const daily = !!e.segment?.byDay || !!e.segments?.some((g) => g.byDay);
-      expect(q.sql.includes('ASOF')).toBe(daily && !e.windowFunnelOnly);
+      expect(q.sql.includes('arrayReverseFill')).toBe(daily && !e.windowFunnelOnly);
       return (await s.engine.query<{ seg: string; num: number; den: number }>(q)).map((r) => [r.seg, r.num, r.den]);
     };
     expect(await run(env)).toEqual([['', 7, 9]]);
