@@ -28,8 +28,8 @@ import type { FunnelSteps } from './compile.js';
  * of millions of tiny groups. On the 100 M demo's daily call rate (22.5 M person-days over
  * 136 days) windowFunnel took 37 s, an ASOF join of entries to next calls 25–26 s, and this
  * 16.7 s (same rows). Per person over a period the groups are fewer and larger, and
- * windowFunnel was faster (9.5 s against 12.4 s for the join, for the same rate by four
- * dimensions), so this is for daily series only.
+ * windowFunnel was faster (the same rate by four dimensions over a quarter: windowFunnel
+ * 8.6–9.7 s, this array form 14.7 s, the ASOF join 12.4 s), so this is for daily series only.
  *
  * undefined when the funnel has other than two steps, or both steps are the same event
  * (one event would be both), or a step is `$any`: those keep windowFunnel.
@@ -54,7 +54,7 @@ export function dailyTwoStepFunnel(steps: FunnelSteps, windowMs: number, env: At
         arrayFilter((c, k) -> k = 0, arrayMap((t, dd, nt, nd) -> nt > 0 AND nt <= t + ${p.uint64(windowMs)} AND nd = toUInt16(dd),
           f_ts, f_day, f_next_ts, f_next_day), f_step) AS f_converted,
         arrayFilter((dd, k) -> k = 0, f_day, f_step) AS f_entry_day,
-        arrayMap((dd, prev) -> dd != prev, f_entry_day, arrayPushFront(arrayPopBack(f_entry_day), toDate(0))) AS f_day_first,
+        arrayMap((dd, prev, i) -> i = 1 OR dd != prev, f_entry_day, arrayPushFront(arrayPopBack(f_entry_day), toDate(0)), arrayEnumerate(f_entry_day)) AS f_day_first,
         arrayFilter((dd, f) -> f, f_entry_day, f_day_first) AS f_days,
         arrayFilter((x, f) -> f, arrayFilter((x, k) -> k = 0, arrayMap(x -> x.4, evs), f_step), f_day_first) AS f_values,
         arrayMap(c -> arrayMax(c), arraySplit((c, f) -> f, f_converted, f_day_first)) AS f_day_converted
