@@ -244,7 +244,7 @@ describe('built-in metrics on the blueprint', () => {
     await s.meta.query(`DELETE FROM metrics WHERE project_id = $1`, [P]);
   });
 
-  it('gives the same two-step funnel rows through the ASOF join as through windowFunnel', async () => {
+  it('gives the same two-step funnel rows through the array form as through windowFunnel', async () => {
     // Project "fun2" (Asia/Shanghai: local midnight is 16:00Z), W28 = 07-06T16:00Z … 07-13T16:00Z,
     // view → call within 1 hour:
     //  p1 view and call at the same millisecond → converted (windowFunnel sorts the first step first);
