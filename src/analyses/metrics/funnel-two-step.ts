@@ -10,8 +10,8 @@ import type { FunnelSteps } from './compile.js';
  * within the window and on the entry's local day. Rows: one per person-day (`person_id`,
  * `d`), `v` = `value` of the day's earliest entry, `converted`.
  *
- * How: both steps' events of a person in one array sorted by (time, step), entries first at
- * equal times; `arrayReverseFill` carries each second step's time and day back to every
+ * How: both steps' events of a person in one array sorted by (time, step, value), entries
+ * first at equal times; `arrayReverseFill` carries each second step's time and day back to every
  * event before it, so each entry sees its next second step without a join; `arraySplit` at
  * each day's first entry gives the day's conversion. Every step is a plain array function
  * (no lambda captures another array, which would copy it once per element).
@@ -43,8 +43,9 @@ export function dailyTwoStepFunnel(steps: FunnelSteps, windowMs: number, env: At
   const ms = sql`toUInt64(toUnixTimestamp64Milli(timestamp))`;
   const day = sql`toDate(timestamp, ${tz})`;
   // evs: (ts, step, day, value) sorted by time, entries (0) before second steps (1) at equal
-  // times, then by value (so ties pick the same entry every run). Second steps carry no value
-  // (its type's default: computing it on them measured ~10 % of the query).
+  // times, then by value (so ties pick the same entry every run). Second steps carry their
+  // type's default instead of a value: only entries' values are read, and computing the key
+  // on millions of second steps would be wasted work.
   return sql`(
     SELECT person_id, d, v, converted FROM (
       SELECT person_id,
