@@ -11,10 +11,10 @@ import type { FunnelSteps } from './compile.js';
  * `d`), `v` = `value` of the day's earliest entry, `converted`.
  *
  * How: both steps' events of a person in one array sorted by (time, step, value), entries
- * first at equal times; `arrayReverseFill` carries each second step's time and day back to every
- * event before it, so each entry sees its next second step without a join; `arraySplit` at
- * each day's first entry gives the day's conversion. Every step is a plain array function
- * (no lambda captures another array, which would copy it once per element).
+ * first at equal times; `arrayReverseFill` carries each second step's time and day back to
+ * every event before it, so each entry sees its next second step without a join;
+ * `arraySplit` at each day's first entry gives the day's conversion. Every step is a plain
+ * array function (no lambda captures another array, which would copy it once per element).
  *
  * Why it gives `windowFunnel`'s answer: windowFunnel (default mode) restarts its chain at
  * every first-step event and completes when a second-step event follows the latest one
