@@ -55,7 +55,8 @@ export function dailyTwoStepFunnel(steps: FunnelSteps, windowMs: number, env: At
         arrayFilter((c, k) -> k = 0, arrayMap((t, dd, nt, nd) -> nt > 0 AND nt <= t + ${p.uint64(windowMs)} AND nd = toUInt16(dd),
           f_ts, f_day, f_next_ts, f_next_day), f_step) AS f_converted,
         arrayFilter((dd, k) -> k = 0, f_day, f_step) AS f_entry_day,
-        arrayMap((dd, prev, i) -> i = 1 OR dd != prev, f_entry_day, arrayPushFront(arrayPopBack(f_entry_day), toDate(0)), arrayEnumerate(f_entry_day)) AS f_day_first,
+        arrayMap((dd, prev, i) -> i = 1 OR dd != prev,
+          f_entry_day, arrayPushFront(arrayPopBack(f_entry_day), toDate(0)), arrayEnumerate(f_entry_day)) AS f_day_first,
         arrayFilter((dd, f) -> f, f_entry_day, f_day_first) AS f_days,
         arrayFilter((x, f) -> f, arrayFilter((x, k) -> k = 0, arrayMap(x -> x.4, evs), f_step), f_day_first) AS f_values,
         arrayMap(c -> arrayMax(c), arraySplit((c, f) -> f, f_converted, f_day_first)) AS f_day_converted
@@ -63,7 +64,8 @@ export function dailyTwoStepFunnel(steps: FunnelSteps, windowMs: number, env: At
         SELECT person_id, arraySort(x -> (x.1, x.2, x.4), groupArray((ts, step, d, v))) AS evs FROM (
           SELECT person_id, ${ms} AS ts, toUInt8(0) AS step, ${day} AS d, ${value} AS v FROM ${side(first, env.to)}
           UNION ALL
-          SELECT person_id, ${ms} AS ts, toUInt8(1) AS step, ${day} AS d, defaultValueOfArgumentType(${value}) AS v FROM ${side(second, new Date(env.to.getTime() + windowMs))}
+          SELECT person_id, ${ms} AS ts, toUInt8(1) AS step, ${day} AS d, defaultValueOfArgumentType(${value}) AS v
+          FROM ${side(second, new Date(env.to.getTime() + windowMs))}
         ) GROUP BY person_id HAVING min(step) = 0
       )
     ) ARRAY JOIN f_days AS d, f_values AS v, f_day_converted AS converted
