@@ -191,6 +191,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
   it('writes, publishes and exports a report', async () => {
     await go('/p/shop/reports');
     await page.getByTestId('new-report').click();
+    // The form submits its initial period: wait until it shows one (under load the modal's
+    // form can still be mounting when the button first becomes clickable).
+    await page.locator('.ant-modal .ant-select-content-has-value').waitFor();
     await page.locator('.ant-modal').getByRole('button', { name: 'Create' }).click();
     await page.waitForURL('**/p/shop/reports/*');
     await page.waitForSelector('[data-testid="publish-report"], .ant-alert', { timeout: 90_000 });
@@ -215,7 +218,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     const path = await file.path();
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(path, 'utf8')).toContain('Move budget to wechat');
-  });
+  }, 180_000); // drafts, publishes and exports a report: minutes when the machine is busy
 
   it('runs trends with 环比 and a lifecycle, then shows the other pages in English', async () => {
     await go('/p/shop/trends');
