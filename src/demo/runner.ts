@@ -3,7 +3,7 @@ import { compile, p, sql } from '../sql/index.js';
 import type { Engine } from '../storage/engine.js';
 import type { DemoPlan } from './plan.js';
 import { insertEvents } from './sql/events.js';
-import { insertDistinctIds, insertOverrides, insertPersons } from './sql/identity.js';
+import { insertDistinctIds, insertOverrides, insertPersonNumbers, insertPersons } from './sql/identity.js';
 import { deleteProjectRows } from './sql/reset.js';
 import { insertSpend } from './sql/spend.js';
 
@@ -43,7 +43,7 @@ const INSERT_SETTINGS = {
 
 /**
  * Writes the demo's rows for `plan` into the engine: deletes the project's old rows,
- * then per chunk of persons runs the event, distinct-id, override and person generators
+ * then per chunk of persons runs the person-number, event, distinct-id, override and person generators
  * (each one `INSERT … SELECT` computed inside the engine, so memory stays bounded by a
  * chunk), then derives ad spend from the clicks. Deterministic in the plan.
  *
@@ -61,6 +61,7 @@ export async function generateDemo(
   let done = 0;
   let events = 0;
   for (const chunk of plan.chunks) {
+    await engine.command(compile(insertPersonNumbers(plan, chunk)));
     await engine.command(compile(insertEvents(plan, chunk)), { settings: INSERT_SETTINGS });
     await engine.command(compile(insertDistinctIds(plan, chunk)));
     await engine.command(compile(insertOverrides(plan, chunk)));

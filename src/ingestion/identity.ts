@@ -60,6 +60,10 @@ export class IdentityResolver {
   private readonly personCache: BoundedMap<string, StoredPerson>;
   private pendingMappings = new Map<string, { project_id: string; distinct_id: string; person_id: string; version: number }>();
   private pendingOverrides = new Map<string, { project_id: string; old_person_id: string; override_person_id: string; version: number }>();
+  /** Dense numbers of the persons created since the last flush (see `person_numbers`, migration 0003). */
+  private pendingNumbers: { project_id: string; person_id: string; num: number }[] = [];
+  /** Per project, the last person number handed out (loaded from the table on first use). */
+  private lastNumber = new Map<string, number>();
   private changes = new Map<string, PersonChange>();
   private lastVersion = 0;
   /** Projects whose every mapping is in the cache: a miss then means a new distinct id, no lookup needed. */
@@ -76,6 +80,7 @@ export class IdentityResolver {
 
   /** Loads the mappings of every distinct id these events name that the cache lacks. */
   async prepare(projectId: string, events: readonly NormalizedEvent[]): Promise<void> {
+    if (!this.lastNumber.has(projectId)) await this.loadLastNumber(projectId);
     if (!this.loaded.has(projectId)) await this.loadAll(projectId);
     if (this.complete.has(projectId)) return;
     const missing = new Set<string>();
@@ -98,6 +103,13 @@ export class IdentityResolver {
       );
       for (const r of rows) this.mappings.set(key(projectId, r.d), r.p);
     }
+  }
+
+  private async loadLastNumber(projectId: string): Promise<void> {
+    const [row] = await this.engine.query<{ n: number }>(
+      compile(sql`SELECT max(num) AS n FROM person_numbers WHERE project_id = ${p.string(projectId)}`),
+    );
+    this.lastNumber.set(projectId, Number(row?.n ?? 0));
   }
 
   /**
@@ -135,6 +147,9 @@ export class IdentityResolver {
   /** Writes the mappings, overrides and person updates gathered since the last flush. */
   async flush(): Promise<void> {
     try {
+      // Numbers first: the view that fills `active_persons_hourly` looks them up while the
+      // events are inserted.
+      if (this.pendingNumbers.length) await this.engine.insert('person_numbers', this.pendingNumbers);
       if (this.pendingMappings.size) await this.engine.insert('person_distinct_ids', [...this.pendingMappings.values()]);
       if (this.pendingOverrides.size) await this.engine.insert('person_overrides', [...this.pendingOverrides.values()]);
       if (this.changes.size) await this.writePersons();
@@ -144,6 +159,7 @@ export class IdentityResolver {
       this.forget();
       throw e;
     } finally {
+      this.pendingNumbers = [];
       this.pendingMappings.clear();
       this.pendingOverrides.clear();
       this.changes.clear();
@@ -157,10 +173,13 @@ export class IdentityResolver {
     this.personCache.clear();
     this.complete.clear();
     this.loaded.clear();
+    // Numbers handed out but perhaps not written: recount from the table.
+    this.lastNumber.clear();
   }
 
   /** Drops everything pending (the batch failed before flush). */
   discard(): void {
+    this.pendingNumbers = [];
     this.pendingMappings.clear();
     this.pendingOverrides.clear();
     this.changes.clear();
@@ -171,8 +190,17 @@ export class IdentityResolver {
     const k = key(projectId, distinctId);
     const known = this.mappings.get(k);
     if (known) return known;
-    const personId = initialPersonId(projectId, distinctId);
+    const personId = this.newPerson(projectId, distinctId);
     this.map(projectId, distinctId, personId);
+    return personId;
+  }
+
+  /** A person created for a distinct id seen for the first time, with the next dense number. */
+  private newPerson(projectId: string, distinctId: string): string {
+    const personId = initialPersonId(projectId, distinctId);
+    const num = (this.lastNumber.get(projectId) ?? 0) + 1;
+    this.lastNumber.set(projectId, num);
+    this.pendingNumbers.push({ project_id: projectId, person_id: personId, num });
     return personId;
   }
 
@@ -186,7 +214,7 @@ export class IdentityResolver {
     const primaryPerson = this.mappings.get(key(projectId, primary));
     const otherPerson = this.mappings.get(key(projectId, other));
     if (!primaryPerson && !otherPerson) {
-      const personId = initialPersonId(projectId, other);
+      const personId = this.newPerson(projectId, other);
       this.map(projectId, other, personId);
       this.map(projectId, primary, personId);
     } else if (primaryPerson && !otherPerson) {

@@ -6,6 +6,7 @@ export const TABLES = [
   'persons',
   'person_distinct_ids',
   'person_overrides',
+  'person_numbers',
   'ad_spend',
   'fupan_migrations',
 ] as const;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { funnel, funnelSpecSchema } from '../../src/analyses/funnel/index.js';
 import { eventsWithPersons } from '../../src/analyses/shared/persons.js';
+import { mergedNumbers, resolvedPersons } from '../../src/analyses/shared/active-persons.js';
 import { compile, p, sql } from '../../src/sql/index.js';
 import { createIngestor, type Ingestor } from '../../src/ingestion/pipeline.js';
 
@@ -89,5 +90,19 @@ describe('identity: ingest-time resolution + query-time overrides (real chDB)', 
       sql`SELECT argMax(properties, version) AS props FROM persons WHERE project_id = 'p8' AND id IN (SELECT person_id FROM events WHERE uuid = ${p.uuid(U(6))}) GROUP BY id`,
     );
     expect(JSON.parse(rows[0]!.props)).toEqual({ plan: 'free', first_channel: 'seo' });
+  });
+
+  it('numbers each new person densely before its events, so the hourly bitmaps follow merges', async () => {
+    // p8 (the test above) created three persons, one per distinct id, then merged them all into one.
+    const nums = await q<{ num: number }>(sql`SELECT num FROM person_numbers WHERE project_id = 'p8' ORDER BY num`);
+    expect(nums.map((r) => Number(r.num))).toEqual([1, 2, 3]);
+    const [counts] = await q<{ stored: number; resolved: number; unnumbered: number }>(sql`${mergedNumbers('p8')}
+      SELECT bitmapCardinality(b) AS stored, bitmapCardinality(${resolvedPersons(sql`b`)}) AS resolved, bitmapContains(b, toUInt32(0)) AS unnumbered
+      FROM (SELECT groupBitmapMergeState(persons) AS b FROM active_persons_hourly WHERE project_id = 'p8' AND dimension = '')`);
+    expect(counts).toEqual({ stored: 3, resolved: 1, unnumbered: 0 });
+    // A new project starts at 1 again; a person seen before keeps its number.
+    await ing.ingest('p9', [{ event: 'e', distinct_id: 'x', uuid: U(1) }, { event: 'e', distinct_id: 'y', uuid: U(2) }, { event: 'e', distinct_id: 'x', uuid: U(3) }]);
+    const p9 = await q<{ num: number }>(sql`SELECT num FROM person_numbers WHERE project_id = 'p9' ORDER BY num`);
+    expect(p9.map((r) => Number(r.num))).toEqual([1, 2]);
   });
 });

@@ -9,8 +9,19 @@ import { FupanError } from '../../core/errors/index.js';
 
 const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
 
+/**
+ * Known to the runtime: its list holds canonical names only (Asia/Calcutta, not the
+ * current Asia/Kolkata), so other IANA names are accepted when Intl resolves them.
+ */
 export function isTimeZone(tz: string): boolean {
-  return TIME_ZONES.has(tz);
+  if (TIME_ZONES.has(tz)) return true;
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){1,2}$/.test(tz)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** An IANA time zone name from the runtime's list; anything else is rejected before SQL. */
@@ -25,7 +36,8 @@ export function assertTimeZone(tz: string): string {
 /** A calendar date `YYYY-MM-DD` (no time zone attached). */
 export type CalendarDate = string;
 
-function offsetMinutes(instant: Date, timeZone: string): number {
+/** The zone's offset from UTC at an instant, in minutes (Asia/Shanghai: 480). */
+export function offsetMinutes(instant: Date, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',

@@ -6,6 +6,7 @@ import type { Analysis, AnalysisContext } from '../shared/context.js';
 import { comparisonRange, type ComparisonKind, type ResolvedRange, resolveRange } from '../shared/date-range.js';
 import { describeRange, type ResultDefinition } from '../shared/definition.js';
 import { LIMITS } from '../shared/limits.js';
+import { activePersonsPlan, compileActiveTopValues, compileActiveTrends } from './compile-active.js';
 import { compileTopValues, compileTrends } from './compile.js';
 import { ACTIVE_WINDOW_DAYS, type TrendSeries, type TrendsSpec, trendsSchema } from './schema.js';
 import { finishValues, letterOf, shapeLines, type TrendLine, type TrendRow } from './shape.js';
@@ -53,8 +54,18 @@ export function seriesUnit(s: TrendSeries): string {
   }
 }
 
+/**
+ * Distinct-person series come from the hourly person bitmaps when the spec allows it
+ * (compile-active.ts); if those met a person without a number, the events are read instead.
+ */
 async function fetchLines(spec: TrendsSpec, ctx: AnalysisContext, engine: Engine, range: ResolvedRange, buckets: Bucket[], top: string[] | null) {
-  const rows = await engine.query<TrendRow>(compileTrends(spec, ctx, range, buckets, top), ctx.signal ? { signal: ctx.signal } : {});
+  const opts = ctx.signal ? { signal: ctx.signal } : {};
+  const plan = activePersonsPlan(spec, ctx, range);
+  if (plan) {
+    const rows = await engine.query<TrendRow & { unnumbered: number }>(compileActiveTrends(spec, ctx, range, buckets, top, plan.dimension), opts);
+    if (!rows.some((r) => Number(r.unnumbered))) return shapeLines(spec, buckets, rows, top);
+  }
+  const rows = await engine.query<TrendRow>(compileTrends(spec, ctx, range, buckets, top), opts);
   return shapeLines(spec, buckets, rows, top);
 }
 
@@ -93,7 +104,8 @@ export const trends: Analysis<TrendsSpec, TrendsResult> = {
       });
     }
     const opts = ctx.signal ? { signal: ctx.signal } : {};
-    const topQuery = compileTopValues(spec, ctx, range);
+    const plan = spec.breakdown ? activePersonsPlan(spec, ctx, range) : null;
+    const topQuery = plan ? compileActiveTopValues(spec, ctx, range, plan.dimension) : compileTopValues(spec, ctx, range);
     const top = topQuery ? (await engine.query<{ value: string }>(topQuery, opts)).map((r) => r.value) : null;
     const current = await fetchLines(spec, ctx, engine, range, buckets, top);
 

@@ -5,6 +5,8 @@ import { openTestStorage, type TestStorage } from '../../../test/helpers/storage
 import { TRENDS_PROJECT, trendsEvents, trendsMerges, trendsPersons } from '../../../test/fixtures/trends.js';
 import { listBuckets } from '../shared/buckets.js';
 import { resolveRange } from '../shared/date-range.js';
+import { insertEvents } from '../../../test/fixtures/analyses/events.js';
+import { activePersonsPlan, compileActiveTopValues, compileActiveTrends } from './compile-active.js';
 import { compileTopValues, compileTrends } from './compile.js';
 import { trends, trendsSchema, type TrendsSpec } from './index.js';
 
@@ -119,6 +121,82 @@ describe('trends on the blueprint (test/fixtures/trends.ts)', () => {
     expect(r.definition.timeZone).toBe('Asia/Shanghai');
     expect(r.definition.range).toMatchObject({ fromDate: '2025-07-01', toDate: '2025-07-07', from: '2025-06-30T16:00:00.000Z' });
     expect(r.definition.unit).toMatch(/trailing 7 day/);
+  });
+});
+
+describe('distinct persons from the hourly person bitmaps (migration 0003)', () => {
+  type Row = { series: number; bucket: string; breakdown: string; value: number | null; unnumbered?: number };
+  const sorted = (rows: Row[]) => rows.map((r) => `${r.series}|${r.bucket}|${r.breakdown}|${r.value}`).sort();
+  const both = async (s: Record<string, unknown>, c = ctx) => {
+    const t = spec(s);
+    const range = resolveRange(t.dateRange, c);
+    const buckets = listBuckets(range, t.interval, c);
+    const plan = activePersonsPlan(t, c, range);
+    expect(plan).not.toBeNull();
+    const top = t.breakdown ? (await storage.engine.query<{ value: string }>(compileActiveTopValues(t, c, range, plan!.dimension))).map((r) => r.value) : null;
+    const rawTop = t.breakdown ? (await storage.engine.query<{ value: string }>(compileTopValues(t, c, range)!)).map((r) => r.value) : null;
+    expect(top).toEqual(rawTop);
+    const fromBitmaps = await storage.engine.query<Row>(compileActiveTrends(t, c, range, buckets, top, plan!.dimension));
+    const fromEvents = await storage.engine.query<Row>(compileTrends(t, c, range, buckets, top));
+    expect(fromBitmaps.every((r) => Number(r.unnumbered) === 0)).toBe(true);
+    return { fromBitmaps: sorted(fromBitmaps), fromEvents: sorted(fromEvents) };
+  };
+
+  it('gives the same rows as reading events, merges applied, for every person math, interval and breakdown', async () => {
+    const cases: Record<string, unknown>[] = [
+      { series: [{ event: '$pageview', math: 'unique_persons' }] },
+      { series: [{ event: '$pageview', math: 'unique_persons' }], interval: 'week' },
+      { series: [{ event: '$pageview', math: 'unique_persons' }], interval: 'hour', dateRange: { from: '2025-07-01', to: '2025-07-02' } },
+      { series: [{ event: '$pageview', math: 'dau' }] },
+      { series: [{ event: '$pageview', math: 'dau' }], interval: 'week' },
+      { series: [{ event: '$pageview', math: 'wau' }], dateRange: { from: '2025-07-01', to: '2025-07-10' } },
+      { series: [{ event: '$pageview', math: 'mau' }], interval: 'month' },
+      { series: [{ event: '$any', math: 'unique_persons' }, { event: 'order_paid', math: 'dau' }] },
+      { series: [{ event: '$pageview', math: 'unique_persons' }], breakdown: { property: 'channel', limit: 1 } },
+      { series: [{ event: '$pageview', math: 'wau' }], breakdown: { property: 'utm_source' }, dateRange: { from: '2025-07-01', to: '2025-07-10' } },
+    ];
+    for (const c of cases) {
+      const r = await both(c);
+      expect(r.fromBitmaps, JSON.stringify(c)).toEqual(r.fromEvents);
+    }
+    // In UTC too (other day cuts), and the hand-worked numbers hold through the public run.
+    const utc = await both({ series: [{ event: '$pageview', math: 'unique_persons' }] }, { ...ctx, timeZone: 'UTC' });
+    expect(utc.fromBitmaps).toEqual(utc.fromEvents);
+    expect(await values({ series: [{ event: '$pageview', math: 'unique_persons' }] })).toEqual([[2, 2, 0, 0, 0, 1, 1]]);
+  });
+
+  it('reads events when the bitmaps cannot answer exactly', () => {
+    const plan = (s: Record<string, unknown>, c = ctx) => {
+      const t = spec(s);
+      return activePersonsPlan(t, c, resolveRange(t.dateRange, c));
+    };
+    const dau = { series: [{ event: '$pageview', math: 'dau' }] };
+    expect(plan(dau)).toEqual({ dimension: '' });
+    expect(plan({ ...dau, breakdown: { property: 'channel' } })).toEqual({ dimension: 'channel' });
+    // a half-hour zone: a UTC hour holds parts of two local days
+    expect(plan(dau, { ...ctx, timeZone: 'Asia/Kolkata' })).toBeNull();
+    expect(plan(dau, { ...ctx, timeZone: 'Australia/Adelaide' })).toBeNull();
+    expect(plan(dau, { ...ctx, timeZone: 'America/New_York' })).toEqual({ dimension: '' });
+    // a range that cuts an hour, a filter, a property not kept, a person breakdown, a non-person math
+    expect(plan({ ...dau, dateRange: { from: '2025-07-01T00:30:00Z', to: '2025-07-02T00:00:00Z' } })).toBeNull();
+    expect(plan({ ...dau, filters: [{ property: 'channel', op: 'eq', value: 'douyin' }] })).toBeNull();
+    expect(plan({ ...dau, breakdown: { property: '$browser' } })).toBeNull();
+    expect(plan({ ...dau, breakdown: { property: 'plan', type: 'person' } })).toBeNull();
+    expect(plan({ series: [{ event: '$pageview', math: 'dau' }, { event: '$pageview' }] })).toBeNull();
+  });
+
+  it('falls back to events when a person has no number (written around the writer)', async () => {
+    // Project tr-raw: p1 twice on 07-01 (Shanghai), p2 once on 07-02; p1 is numbered, p2 is not.
+    const project = 'tr-raw';
+    const c = { ...ctx, projectId: project };
+    await insertEvents(storage.engine, project, [{ person: 'p1', event: 'x', at: '2025-07-01T01:00:00Z' }, { person: 'p1', event: 'x', at: '2025-07-01T02:00:00Z' }]);
+    await insertEvents(storage.engine, project, [{ person: 'p2', event: 'x', at: '2025-07-02T01:00:00Z' }], { unnumbered: true });
+    const t = spec({ series: [{ event: 'x', math: 'unique_persons' }] });
+    const range = resolveRange(t.dateRange, c);
+    const rows = await storage.engine.query<Row>(compileActiveTrends(t, c, range, listBuckets(range, t.interval, c), null, ''));
+    expect(rows.find((r) => r.bucket === '2025-07-02')?.unnumbered).toBe(1);
+    expect(rows.find((r) => r.bucket === '2025-07-01')).toMatchObject({ value: 1, unnumbered: 0 });
+    expect((await trends.run(t, c, storage.engine)).series[0]!.values).toEqual([1, 1, 0, 0, 0, 0, 0]);
   });
 });
 

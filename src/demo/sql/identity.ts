@@ -27,6 +27,20 @@ ARRAY JOIN arrayConcat(
 WHERE ${VISIBLE}`;
 }
 
+/**
+ * `person_numbers` for one chunk (dense numbers, see migration 0003): 2·pid + 1 for the
+ * person and 2·pid + 2 for a late-merged person's old id, so chunks need no counter.
+ * Written before the chunk's events, whose view looks the numbers up.
+ */
+export function insertPersonNumbers(plan: DemoPlan, chunk: Chunk): Fragment {
+  return sql`INSERT INTO person_numbers (project_id, person_id, num)
+${storyConstants(plan)}
+SELECT project, r.1, r.2
+FROM (${personsQuery(chunk)})
+ARRAY JOIN arrayConcat([tuple(person_uuid, toUInt32(2 * pid + 1))], if(late, [tuple(old_person_uuid, toUInt32(2 * pid + 2))], [])) AS r
+WHERE ${VISIBLE}`;
+}
+
 /** `person_overrides` for one chunk: each late-merged person's old id → the person. */
 export function insertOverrides(plan: DemoPlan, chunk: Chunk): Fragment {
   return sql`INSERT INTO person_overrides (project_id, old_person_id, override_person_id, version)

@@ -2,6 +2,7 @@ import { compile, p, sql } from '../../sql/index.js';
 import type { Engine } from '../engine.js';
 import { migration as m0001 } from './migrations/0001_core.js';
 import { migration as m0002 } from './migrations/0002_first_events.js';
+import { migration as m0003 } from './migrations/0003_active_persons.js';
 
 /** A versioned ClickHouse migration: statements that are each idempotent (IF NOT EXISTS). */
 export interface ChMigration {
@@ -14,7 +15,7 @@ export interface ChMigration {
  * Every migration, in order. Areas add theirs as new files (0002_…, 0003_…) and list
  * them here; a version is never edited after it shipped.
  */
-export const CH_MIGRATIONS: readonly ChMigration[] = [m0001, m0002];
+export const CH_MIGRATIONS: readonly ChMigration[] = [m0001, m0002, m0003];
 
 /**
  * Applies the migrations not yet recorded in `fupan_migrations`, in order, and records

@@ -1,0 +1,98 @@
+import { compile, type CompiledQuery, type Fragment, p, Param, sql } from '../../sql/index.js';
+import {
+  activePersonRows,
+  activePersonsDimension,
+  coversWholeHours,
+  mergedNumbers,
+  resolvedPersons,
+  unnumberedFlag,
+} from '../shared/active-persons.js';
+import { capToTop, NONE } from '../shared/breakdown.js';
+import { type Bucket, bucketKey } from '../shared/buckets.js';
+import type { AnalysisContext } from '../shared/context.js';
+import type { ResolvedRange } from '../shared/date-range.js';
+import { eventList } from '../shared/source.js';
+import { addDays, assertTimeZone, startOfLocalDay } from '../shared/time-zone.js';
+import { ACTIVE_WINDOW_DAYS, type TrendMath, type TrendsSpec } from './schema.js';
+
+type Ctx = Pick<AnalysisContext, 'projectId' | 'timeZone' | 'weekStart'>;
+
+/** Maths that count distinct persons, which `active_persons_hourly` answers. */
+const PERSON_MATHS: readonly TrendMath[] = ['unique_persons', 'dau', 'wau', 'mau'];
+
+/**
+ * When every series counts distinct persons of events without filters, broken down (if at
+ * all) by a dimension the table keeps, over whole hours of a whole-hour zone: the table
+ * dimension to read; otherwise null (read events). See src/analyses/shared/active-persons.ts.
+ */
+export function activePersonsPlan(spec: TrendsSpec, ctx: Ctx, range: ResolvedRange): { dimension: string } | null {
+  if (spec.filters.length) return null;
+  if (!spec.series.every((s) => PERSON_MATHS.includes(s.math) && !s.filters.length)) return null;
+  const dimension = activePersonsDimension(spec.breakdown);
+  if (dimension === null) return null;
+  const widest = Math.max(1, ...spec.series.map((s) => ACTIVE_WINDOW_DAYS[s.math] ?? 1));
+  const from = widest > 1 ? startOfLocalDay(addDays(range.fromDate, -(widest - 1)), ctx.timeZone) : range.from;
+  return coversWholeHours(from, range.to, ctx.timeZone) ? { dimension } : null;
+}
+
+/** The top breakdown values by event count, as `compileTopValues` ranks them, from the table. */
+export function compileActiveTopValues(spec: TrendsSpec, ctx: Ctx, range: ResolvedRange, dimension: string): CompiledQuery {
+  const rows = activePersonRows({ projectId: ctx.projectId, events: eventList(spec.series.map((s) => s.event)) ?? undefined, dimension, from: range.from, to: range.to });
+  return compile(sql`SELECT if(value = '', ${p.string(NONE)}, value) AS value, sum(events) AS n
+FROM ${rows}
+GROUP BY value
+ORDER BY n DESC, value
+LIMIT ${p.uint32(spec.breakdown!.limit)}`);
+}
+
+/**
+ * The same rows as `compileTrends` (`{ series, bucket, breakdown, value }`), plus
+ * `unnumbered` (1 when a count met a person without a number: read events instead).
+ */
+export function compileActiveTrends(spec: TrendsSpec, ctx: Ctx, range: ResolvedRange, buckets: readonly Bucket[], top: readonly string[] | null, dimension: string): CompiledQuery {
+  assertTimeZone(ctx.timeZone);
+  const parts = spec.series.map((s, index) => {
+    const window = ACTIVE_WINDOW_DAYS[s.math];
+    const from = window ? startOfLocalDay(addDays(range.fromDate, -(window - 1)), ctx.timeZone) : range.from;
+    const rows = activePersonRows({ projectId: ctx.projectId, events: eventList([s.event]) ?? undefined, dimension, from, to: range.to });
+    const raw = sql`if(value = '', ${p.string(NONE)}, value)`;
+    const breakdown = dimension === '' ? sql`''` : top ? capToTop(raw, top) : raw;
+    const series = sql.trusted(String(index));
+    const head = sql`${mergedNumbers(ctx.projectId)}
+SELECT toUInt32(${series}) AS series`;
+    const counted = sql`toNullable(toFloat64(bitmapCardinality(resolved))) AS value, ${unnumberedFlag(sql`resolved`)}`;
+    const resolved = resolvedPersons(sql`groupBitmapMergeState(persons)`);
+    if (!window) {
+      return sql`${head}, bucket, breakdown, ${counted}
+FROM (
+  SELECT ${bucketKey(spec.interval, sql`hour`, ctx)} AS bucket, ${breakdown} AS breakdown, ${resolved} AS resolved
+  FROM ${rows}
+  GROUP BY bucket, breakdown
+)`;
+    }
+    return sql`${head}, arrayElement(${p.strings(buckets.map((k) => k.key))}, idx) AS bucket, breakdown, ${counted}
+FROM (
+  SELECT idx, breakdown, ${resolved} AS resolved
+  FROM (${windowRows(rows, breakdown, buckets, window, ctx.timeZone)})
+  GROUP BY idx, breakdown
+)`;
+  });
+  // Each part has its own WITH, so each is wrapped to be a member of the UNION.
+  return compile(sql.join(parts.map((x) => sql`(${x})`), '\nUNION ALL\n'));
+}
+
+/**
+ * `(idx, breakdown, persons)`: each local day's bitmap placed on every bucket whose
+ * trailing window holds the day (one bucket per day when windows do not overlap).
+ */
+function windowRows(rows: Fragment, breakdown: Fragment, buckets: readonly Bucket[], window: number, timeZone: string): Fragment {
+  const ends = buckets.map((k) => k.lastDate);
+  const endDates = new Param('Array(Date)', ends);
+  return sql`SELECT idx, breakdown, persons
+  FROM (
+    SELECT toDate(hour, ${p.string(timeZone)}) AS day, ${breakdown} AS breakdown, groupBitmapMergeState(persons) AS persons
+    FROM ${rows}
+    GROUP BY day, breakdown
+  )
+  ARRAY JOIN arrayFilter(i -> ${endDates}[i] >= day AND ${endDates}[i] < day + ${p.uint32(window)}, arrayEnumerate(${endDates})) AS idx`;
+}
