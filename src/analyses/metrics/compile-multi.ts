@@ -7,6 +7,7 @@ import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import { type Atom, compileChannels, EPOCH, firstEventsSource, firstTimes, firstTimesOfFirstEvents, funnelSource, retentionSources, WINDOW_MS } from './compile.js';
 import type { SeriesDef } from './schema.js';
 import { dailyTwoStepFunnel } from './funnel-two-step.js';
+import { activePersonsAnswer, activePersonsSeries } from './active-persons.js';
 import { type AtomEnv, eventIs, firstSegments, paidChannels, rawSegments, type Segment, segmentKey, segmentKeyValues, segmentTags, source } from './segment.js';
 
 /**
@@ -119,6 +120,7 @@ function perPersonRows(env: MultiEnv, src: Fragment, range: KeyRange): Fragment 
 }
 
 function series(s: SeriesDef, env: MultiEnv): Fragment {
+  if (activePersonsAnswer(s, env)) return activePersonsSeries(s, env);
   const extra = s.paidChannelsOnly ? paidChannels(env) : undefined;
   const baseOptions = (from: Date) => ({ from, to: env.to, events: [s.event], filters: s.filters as Filter[], extraWhere: extra ? sql`${eventIs(s.event)} AND ${extra}` : eventIs(s.event) });
   const base = (from: Date) => source(env, baseOptions(from));

@@ -7,6 +7,7 @@ import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import type { MetricDefinition, SeriesDef } from './schema.js';
 import { resolveGroupedPersons } from '../shared/persons.js';
 import { dailyTwoStepFunnel } from './funnel-two-step.js';
+import { activePersonsAnswer, activePersonsSeries } from './active-persons.js';
 import { type AtomEnv, eventIs, paidChannels, rawSegments, segmentExpr, segmentKeep, segmentTags, source } from './segment.js';
 
 /**
@@ -118,6 +119,7 @@ export function firstEventsSource(env: AtomEnv, s: SeriesDef): Fragment | undefi
 }
 
 function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
+  if (activePersonsAnswer(s, env)) return activePersonsSeries(s, env);
   const seg = segmentExpr(env.segment, env.timeZone);
   const extra = s.paidChannelsOnly ? paidChannels(env) : undefined;
   const baseOptions = (from: Date) => ({ from, to: env.to, events: [s.event], filters: s.filters as Filter[], extraWhere: extra ? sql`${eventIs(s.event)} AND ${extra}` : eventIs(s.event) });

@@ -112,17 +112,26 @@ export class MetricEvaluator {
     const id = atomId(atom, segment);
     let hit = this.memo.get(id);
     if (!hit) {
-      hit = this.run(compile(compileAtom(atom, this.env(segment))));
+      hit = this.run(compile(compileAtom(atom, this.env(segment))), () => compile(compileAtom(atom, { ...this.env(segment), eventsOnly: true })));
       this.memo.set(id, hit);
     }
     return hit;
   }
 
-  private run(q: CompiledQuery): Promise<Map<string, AtomRow>> {
+  /**
+   * Runs an atom's query. `fallback`: the same atom read from events, run instead when the
+   * person bitmaps met a person without a number (a row with `unnumbered` = 1).
+   */
+  private async run(q: CompiledQuery, fallback?: () => CompiledQuery): Promise<Map<string, AtomRow>> {
     this.queries.push(q);
-    return this.engine
-      .query<AtomRow>(q, { settings: { ...ANALYSIS_SETTINGS }, ...(this.signal ? { signal: this.signal } : {}) })
-      .then((rows) => new Map(rows.map((r) => [r.seg, { seg: r.seg, num: Number(r.num), den: Number(r.den), x: Number(r.x) }])));
+    const opts = { settings: { ...ANALYSIS_SETTINGS }, ...(this.signal ? { signal: this.signal } : {}) };
+    let rows = await this.engine.query<AtomRow & { unnumbered?: number }>(q, opts);
+    if (fallback && rows.some((r) => Number(r.unnumbered) === 1)) {
+      const again = fallback();
+      this.queries.push(again);
+      rows = await this.engine.query<AtomRow>(again, opts);
+    }
+    return new Map(rows.map((r) => [r.seg, { seg: r.seg, num: Number(r.num), den: Number(r.den), x: Number(r.x) }]));
   }
 
   /**
@@ -141,7 +150,9 @@ export class MetricEvaluator {
       for (const group of groups) {
         const wanted = group.filter((s) => s.value === undefined && !this.memo.has(atomId(atom, s)) && compilable(atom, this.env(s)));
         if (wanted.length < 2) continue;
-        const all = this.run(compile(compileAtomMulti(atom, { ...this.env(), segments: wanted })));
+        const all = this.run(compile(compileAtomMulti(atom, { ...this.env(), segments: wanted })), () =>
+          compile(compileAtomMulti(atom, { ...this.env(), segments: wanted, eventsOnly: true })),
+        );
         wanted.forEach((s, i) => this.memo.set(atomId(atom, s), all.then((rows) => untag(rows, i))));
       }
     }

@@ -39,6 +39,11 @@ export interface AtomEnv {
   segments?: Segment[];
   /** Funnels always through `windowFunnel`, never the two-step join (to compare the two in tests). */
   windowFunnelOnly?: boolean;
+  /**
+   * Distinct persons from events, not from the hourly person bitmaps (set when a bitmap
+   * met a person without a number, see active-persons.ts; and to compare the two in tests).
+   */
+  eventsOnly?: boolean;
 }
 
 /** The segment expression over an events source: the property's value, or '' when not grouping. */

@@ -27,7 +27,7 @@ export const UNNUMBERED = 'unnumbered';
  * The table dimension for a breakdown: '' without one, the materialised column for an
  * event property the table keeps, null when the table cannot answer it.
  */
-export function activePersonsDimension(b: Breakdown | undefined): string | null {
+export function activePersonsDimension(b: Pick<Breakdown, 'property' | 'type'> | undefined): string | null {
   if (!b) return '';
   if (b.type !== 'event') return null;
   const column = MATERIALISED[b.property];

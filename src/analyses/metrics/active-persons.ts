@@ -1,0 +1,89 @@
+import { type Fragment, p, sql } from '../../sql/index.js';
+import { activePersonRows, activePersonsDimension, coversWholeHours, mergedNumbers, resolvedPersons, unnumberedFlag } from '../shared/active-persons.js';
+import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
+import type { SeriesDef } from './schema.js';
+import { type AtomEnv, NO_VALUE, type Segment, segmentKeep, TAG_SEPARATOR } from './segment.js';
+
+/** Trailing window in days of the person maths the bitmaps answer (0: the whole period). */
+const WINDOW: Partial<Record<SeriesDef['math'], number>> = { unique_persons: 0, dau: 1, wau: 7, mau: 30 };
+
+function windowStart(s: SeriesDef, env: AtomEnv): Date {
+  const w = WINDOW[s.math] ?? 0;
+  return w > 1 ? startOfLocalDay(addDays(env.fromDate, -(w - 1)), env.timeZone) : env.from;
+}
+
+/**
+ * Whether a series is answered from the hourly person bitmaps (see
+ * src/analyses/shared/active-persons.ts): distinct persons of an event without filters,
+ * split (if at all) by dimensions the table keeps, over whole hours of a whole-hour zone,
+ * unless the caller asked for events (`eventsOnly`: a bitmap met a person without a number).
+ */
+export function activePersonsAnswer(s: SeriesDef, env: AtomEnv): boolean {
+  if (env.eventsOnly || WINDOW[s.math] === undefined || s.filters.length || s.paidChannelsOnly) return false;
+  const segments = env.segments ?? (env.segment ? [env.segment] : []);
+  if (segments.some((g) => g.property && activePersonsDimension(g) === null)) return false;
+  return coversWholeHours(windowStart(s, env), env.to, env.timeZone);
+}
+
+/**
+ * The rows of compile.ts's (or, with `env.segments`, compile-multi.ts's) query for the
+ * series — `seg, num, den, x` — plus `unnumbered`, from the bitmaps. Check
+ * `activePersonsAnswer` first.
+ */
+export function activePersonsSeries(s: SeriesDef, env: AtomEnv): Fragment {
+  if (!env.segments) return part(s, env, env.segment, '');
+  return sql.join(
+    env.segments.map((g, i) => sql`(${part(s, env, g, `${i}${TAG_SEPARATOR}`)})`),
+    '\nUNION ALL\n',
+  );
+}
+
+function part(s: SeriesDef, env: AtomEnv, g: Segment | undefined, prefix: string): Fragment {
+  const rows = activePersonRows({
+    projectId: env.projectId,
+    events: s.event === '$any' ? undefined : [s.event],
+    dimension: g?.property ? activePersonsDimension(g)! : '',
+    from: windowStart(s, env),
+    to: env.to,
+  });
+  const tz = p.string(env.timeZone);
+  const tag = (day: Fragment) => {
+    const value = g?.property ? sql`if(value = '', ${p.string(NO_VALUE)}, value)` : sql`''`;
+    const seg = g?.byDay ? sql`concat(toString(${day}), '|', ${value})` : value;
+    return prefix ? sql`concat(${p.string(prefix)}, ${seg})` : seg;
+  };
+  const resolved = resolvedPersons(sql`groupBitmapMergeState(persons)`);
+  const w = WINDOW[s.math]!;
+  if (w === 0) {
+    return sql`${mergedNumbers(env.projectId)}
+SELECT seg, toFloat64(bitmapCardinality(r)) AS num, toFloat64(1) AS den, toFloat64(0) AS x, ${unnumberedFlag(sql`r`)}
+FROM (
+  SELECT ${tag(sql`toDate(hour, ${tz})`)} AS seg, ${resolved} AS r
+  FROM ${rows}
+  GROUP BY seg
+)
+WHERE ${segmentKeep(g)}`;
+  }
+  // Average over the period's days of the persons active in the trailing w days: each
+  // day's bitmap is placed on the w days whose window holds it, then merged per day.
+  const days = Math.max(0, daysBetween(env.fromDate, env.toDate) + 1);
+  return sql`${mergedNumbers(env.projectId)}
+SELECT seg, toFloat64(sum(bitmapCardinality(r))) AS num, toFloat64(${p.uint32(g?.byDay ? 1 : days)}) AS den, toFloat64(0) AS x,
+  max(toUInt8(bitmapContains(r, toUInt32(0)))) AS unnumbered
+FROM (
+  SELECT seg, d, ${resolved} AS r
+  FROM (
+    SELECT ${tag(sql`d`)} AS seg, d, persons
+    FROM (
+      SELECT toDate(hour, ${tz}) AS day, value, groupBitmapMergeState(persons) AS persons
+      FROM ${rows}
+      GROUP BY day, value
+    )
+    ARRAY JOIN arrayMap(k -> addDays(day, k), range(${p.uint32(w)})) AS d
+    WHERE d >= ${p.date(env.fromDate)} AND d <= ${p.date(env.toDate)}
+  )
+  WHERE ${segmentKeep(g)}
+  GROUP BY seg, d
+)
+GROUP BY seg`;
+}
