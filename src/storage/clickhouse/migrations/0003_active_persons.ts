@@ -33,11 +33,14 @@ export const ACTIVE_PERSON_DIMENSIONS = FIRST_EVENT_DIMENSIONS;
 const DIMENSIONS = ['', ...ACTIVE_PERSON_DIMENSIONS];
 const dimensionPairs = `[${DIMENSIONS.map((d) => (d ? `('${d}', toString(${d}))` : `('', '')`)).join(', ')}]`;
 
-const hourlySelect = `SELECT project_id, event, toStartOfHour(toDateTime(timestamp, 'UTC')) AS hour, d.1 AS dimension, d.2 AS value,
-      groupBitmapState(joinGet('person_numbers_join', 'num', toString(project_id), person_id)) AS persons,
-      count() AS events
-    FROM events
-    ARRAY JOIN ${dimensionPairs} AS d
+// The number is looked up once per event, before each event is fanned out to its dimensions.
+const hourlySelect = `SELECT project_id, event, hour, d.1 AS dimension, d.2 AS value, groupBitmapState(num) AS persons, count() AS events
+    FROM (
+      SELECT project_id, event, toStartOfHour(toDateTime(timestamp, 'UTC')) AS hour,
+        joinGet('person_numbers_join', 'num', toString(project_id), person_id) AS num, ${dimensionPairs} AS dims
+      FROM events
+    )
+    ARRAY JOIN dims AS d
     GROUP BY project_id, event, hour, dimension, value`;
 
 export const migration: ChMigration = {
