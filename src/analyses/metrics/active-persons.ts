@@ -1,5 +1,13 @@
-import { type Fragment, p, sql } from '../../sql/index.js';
-import { activePersonRows, activePersonsDimension, coversWholeHours, mergedNumbers, resolvedPersons, unnumberedFlag } from '../shared/active-persons.js';
+import { type CompiledQuery, type Fragment, p, sql } from '../../sql/index.js';
+import {
+  activePersonRows,
+  activePersonsDimension,
+  bitmapProbe,
+  coversWholeHours,
+  mergedNumbers,
+  resolvedPersons,
+  unnumberedFlag,
+} from '../shared/active-persons.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import type { SeriesDef } from './schema.js';
 import { type AtomEnv, NO_VALUE, type Segment, segmentKeep, TAG_SEPARATOR } from './segment.js';
@@ -22,7 +30,22 @@ export function activePersonsAnswer(s: SeriesDef, env: AtomEnv): boolean {
   if (env.eventsOnly || WINDOW[s.math] === undefined || s.filters.length || s.paidChannelsOnly) return false;
   const segments = env.segments ?? (env.segment ? [env.segment] : []);
   if (segments.some((g) => g.property && activePersonsDimension(g) === null)) return false;
+  // Trailing windows have no daily series: the events path says so (metric_unavailable).
+  if ((WINDOW[s.math] ?? 0) > 1 && segments.some((g) => g.byDay)) return false;
   return coversWholeHours(windowStart(s, env), env.to, env.timeZone);
+}
+
+/**
+ * The probe that tells whether the bitmaps are the cheaper read for this series and split
+ * (`bitmapsPayOff(row, parts)`); the evaluator sets `eventsOnly` when they are not.
+ */
+export function activePersonsProbe(s: SeriesDef, env: AtomEnv): { query: CompiledQuery; parts: number } {
+  const segments = env.segments ?? (env.segment ? [env.segment] : []);
+  const dimensions = segments.length ? segments.map((g) => (g.property ? activePersonsDimension(g)! : '')) : [''];
+  return {
+    query: bitmapProbe({ projectId: env.projectId, events: s.event === '$any' ? undefined : [s.event], dimensions, from: windowStart(s, env), to: env.to }),
+    parts: dimensions.length,
+  };
 }
 
 /**

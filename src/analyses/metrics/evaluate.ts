@@ -7,6 +7,8 @@ import { ANALYSIS_SETTINGS } from '../shared/limits.js';
 import { addDays, localDate, startOfLocalDay } from '../shared/time-zone.js';
 import { type Atom, type AtomRow, atomRatio, atomValue, compileAtom } from './compile.js';
 import { compileAtomMulti } from './compile-multi.js';
+import { activePersonsAnswer, activePersonsProbe } from './active-persons.js';
+import { bitmapsPayOff } from '../shared/active-persons.js';
 import { evaluateFormula, type Expr, formulaRefs, parseFormula, ratioParts } from './formula.js';
 import { loadProjectInfo, type ProjectInfo } from './project.js';
 import type { Metric } from './schema.js';
@@ -112,10 +114,24 @@ export class MetricEvaluator {
     const id = atomId(atom, segment);
     let hit = this.memo.get(id);
     if (!hit) {
-      hit = this.run(compile(compileAtom(atom, this.env(segment))), () => compile(compileAtom(atom, { ...this.env(segment), eventsOnly: true })));
+      hit = this.readEnv(atom, this.env(segment)).then((env) =>
+        this.run(compile(compileAtom(atom, env)), () => compile(compileAtom(atom, { ...env, eventsOnly: true }))),
+      );
       this.memo.set(id, hit);
     }
     return hit;
+  }
+
+  /**
+   * The env to compile an atom with: distinct persons read from the hourly bitmaps only
+   * when they can answer and are the cheaper read (a probe of the table's small columns).
+   */
+  private async readEnv<E extends AtomEnv>(atom: Atom, env: E): Promise<E> {
+    if (atom.kind !== 'series' || !activePersonsAnswer(atom.series, env)) return env;
+    const { query, parts } = activePersonsProbe(atom.series, env);
+    this.queries.push(query);
+    const [probe] = await this.engine.query<{ states: number; events: number }>(query, this.signal ? { signal: this.signal } : {});
+    return bitmapsPayOff(probe, parts) ? env : { ...env, eventsOnly: true };
   }
 
   /**
@@ -150,8 +166,8 @@ export class MetricEvaluator {
       for (const group of groups) {
         const wanted = group.filter((s) => s.value === undefined && !this.memo.has(atomId(atom, s)) && compilable(atom, this.env(s)));
         if (wanted.length < 2) continue;
-        const all = this.run(compile(compileAtomMulti(atom, { ...this.env(), segments: wanted })), () =>
-          compile(compileAtomMulti(atom, { ...this.env(), segments: wanted, eventsOnly: true })),
+        const all = this.readEnv(atom, { ...this.env(), segments: wanted }).then((env) =>
+          this.run(compile(compileAtomMulti(atom, env)), () => compile(compileAtomMulti(atom, { ...env, eventsOnly: true }))),
         );
         wanted.forEach((s, i) => this.memo.set(atomId(atom, s), all.then((rows) => untag(rows, i))));
       }

@@ -244,13 +244,20 @@ describe('built-in metrics on the blueprint', () => {
     // The hand-worked numbers hold: shop DAU 9 / 7; merge2 one active person.
     expect(await rows({ kind: 'series', series: { event: '$any', math: 'dau', filters: [], paidChannelsOnly: false } } as Parameters<typeof compileAtom>[0], env(P))).toEqual([['', 9, 7]]);
     expect(await rows({ kind: 'series', series: { event: '$any', math: 'unique_persons', filters: [], paidChannelsOnly: false } } as Parameters<typeof compileAtom>[0], env('merge3'))).toEqual([['', 1, 1]]);
-    // Events written around the writer (no person numbers): the evaluator reads events instead.
+    // Events written around the writer (no person numbers): p1 and p2, 300 launches each in one
+    // hour (so the probe finds the bitmaps cheaper: 1 state for 600 events). The bitmaps meet
+    // number 0 and the evaluator reads events instead: probe, bitmaps, events.
     const R = 'unnumbered';
     await s.meta.query(`INSERT INTO projects (id, name, time_zone, settings) VALUES ($1, $1, 'UTC', '{}')`, [R]);
-    await s.engine.insert('events', [ev(R, 1, 'app_launch', '2025-07-08T09:00:00Z', {}), ev(R, 2, 'app_launch', '2025-07-09T09:00:00Z', {})]);
+    const at = (k: number) => new Date(Date.parse('2025-07-08T09:00:00Z') + k * 1000).toISOString();
+    await s.engine.insert('events', Array.from({ length: 600 }, (_, k) => ev(R, 1 + (k % 2), 'app_launch', at(k), {})));
     const evaluator = await createEvaluator(ctx(), R, W28);
     expect((await evaluator.total('active_persons')).value).toBe(2);
-    expect(evaluator.queries.map((q) => q.sql.includes('active_persons_hourly'))).toEqual([true, false]);
+    expect(evaluator.queries.map((q) => q.sql.includes('active_persons_hourly'))).toEqual([true, true, false]);
+    // Tiny numbered data: the probe finds events cheaper (a state per event), so probe, events.
+    const tiny = await createEvaluator(ctx(), P, W28);
+    expect((await tiny.total('active_persons')).value).toBe(5);
+    expect(tiny.queries.map((q) => q.sql.includes('active_persons_hourly'))).toEqual([true, false]);
   });
 
   it('reads first-time counts from person_first_events with the numbers of a scan of all events', async () => {

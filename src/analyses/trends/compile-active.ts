@@ -25,14 +25,14 @@ const PERSON_MATHS: readonly TrendMath[] = ['unique_persons', 'dau', 'wau', 'mau
  * all) by a dimension the table keeps, over whole hours of a whole-hour zone: the table
  * dimension to read; otherwise null (read events). See src/analyses/shared/active-persons.ts.
  */
-export function activePersonsPlan(spec: TrendsSpec, ctx: Ctx, range: ResolvedRange): { dimension: string } | null {
+export function activePersonsPlan(spec: TrendsSpec, ctx: Ctx, range: ResolvedRange): { dimension: string; from: Date } | null {
   if (spec.filters.length) return null;
   if (!spec.series.every((s) => PERSON_MATHS.includes(s.math) && !s.filters.length)) return null;
   const dimension = activePersonsDimension(spec.breakdown);
   if (dimension === null) return null;
   const widest = Math.max(1, ...spec.series.map((s) => ACTIVE_WINDOW_DAYS[s.math] ?? 1));
   const from = widest > 1 ? startOfLocalDay(addDays(range.fromDate, -(widest - 1)), ctx.timeZone) : range.from;
-  return coversWholeHours(from, range.to, ctx.timeZone) ? { dimension } : null;
+  return coversWholeHours(from, range.to, ctx.timeZone) ? { dimension, from } : null;
 }
 
 /** The top breakdown values by event count, as `compileTopValues` ranks them, from the table. */

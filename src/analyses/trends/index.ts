@@ -6,6 +6,8 @@ import type { Analysis, AnalysisContext } from '../shared/context.js';
 import { comparisonRange, type ComparisonKind, type ResolvedRange, resolveRange } from '../shared/date-range.js';
 import { describeRange, type ResultDefinition } from '../shared/definition.js';
 import { LIMITS } from '../shared/limits.js';
+import { bitmapProbe, bitmapsPayOff } from '../shared/active-persons.js';
+import { eventList } from '../shared/source.js';
 import { activePersonsPlan, compileActiveTopValues, compileActiveTrends } from './compile-active.js';
 import { compileTopValues, compileTrends } from './compile.js';
 import { ACTIVE_WINDOW_DAYS, type TrendSeries, type TrendsSpec, trendsSchema } from './schema.js';
@@ -54,13 +56,25 @@ export function seriesUnit(s: TrendSeries): string {
   }
 }
 
+/** The bitmap plan for the range when the spec allows it and the bitmaps are the cheaper read. */
+async function bitmapPlan(spec: TrendsSpec, ctx: AnalysisContext, engine: Engine, range: ResolvedRange) {
+  const plan = activePersonsPlan(spec, ctx, range);
+  if (!plan) return null;
+  const events = eventList(spec.series.map((s) => s.event)) ?? undefined;
+  const [probe] = await engine.query<{ states: number; events: number }>(
+    bitmapProbe({ projectId: ctx.projectId, events, dimensions: [plan.dimension], from: plan.from, to: range.to }),
+    ctx.signal ? { signal: ctx.signal } : {},
+  );
+  return bitmapsPayOff(probe, spec.series.length) ? plan : null;
+}
+
 /**
  * Distinct-person series come from the hourly person bitmaps when the spec allows it
  * (compile-active.ts); if those met a person without a number, the events are read instead.
  */
 async function fetchLines(spec: TrendsSpec, ctx: AnalysisContext, engine: Engine, range: ResolvedRange, buckets: Bucket[], top: string[] | null) {
   const opts = ctx.signal ? { signal: ctx.signal } : {};
-  const plan = activePersonsPlan(spec, ctx, range);
+  const plan = await bitmapPlan(spec, ctx, engine, range);
   if (plan) {
     const rows = await engine.query<TrendRow & { unnumbered: number }>(compileActiveTrends(spec, ctx, range, buckets, top, plan.dimension), opts);
     if (!rows.some((r) => Number(r.unnumbered))) return shapeLines(spec, buckets, rows, top);
@@ -104,7 +118,7 @@ export const trends: Analysis<TrendsSpec, TrendsResult> = {
       });
     }
     const opts = ctx.signal ? { signal: ctx.signal } : {};
-    const plan = spec.breakdown ? activePersonsPlan(spec, ctx, range) : null;
+    const plan = spec.breakdown ? await bitmapPlan(spec, ctx, engine, range) : null;
     const topQuery = plan ? compileActiveTopValues(spec, ctx, range, plan.dimension) : compileTopValues(spec, ctx, range);
     const top = topQuery ? (await engine.query<{ value: string }>(topQuery, opts)).map((r) => r.value) : null;
     const current = await fetchLines(spec, ctx, engine, range, buckets, top);

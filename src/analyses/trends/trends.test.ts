@@ -7,6 +7,7 @@ import { listBuckets } from '../shared/buckets.js';
 import { resolveRange } from '../shared/date-range.js';
 import { insertEvents } from '../../../test/fixtures/analyses/events.js';
 import { activePersonsPlan, compileActiveTopValues, compileActiveTrends } from './compile-active.js';
+import { bitmapsPayOff } from '../shared/active-persons.js';
 import { compileTopValues, compileTrends } from './compile.js';
 import { trends, trendsSchema, type TrendsSpec } from './index.js';
 
@@ -171,12 +172,18 @@ describe('distinct persons from the hourly person bitmaps (migration 0003)', () 
       return activePersonsPlan(t, c, resolveRange(t.dateRange, c));
     };
     const dau = { series: [{ event: '$pageview', math: 'dau' }] };
-    expect(plan(dau)).toEqual({ dimension: '' });
-    expect(plan({ ...dau, breakdown: { property: 'channel' } })).toEqual({ dimension: 'channel' });
+    expect(plan(dau)).toMatchObject({ dimension: '' });
+    expect(plan({ ...dau, breakdown: { property: 'channel' } })).toMatchObject({ dimension: 'channel' });
     // a half-hour zone: a UTC hour holds parts of two local days
     expect(plan(dau, { ...ctx, timeZone: 'Asia/Kolkata' })).toBeNull();
     expect(plan(dau, { ...ctx, timeZone: 'Australia/Adelaide' })).toBeNull();
-    expect(plan(dau, { ...ctx, timeZone: 'America/New_York' })).toEqual({ dimension: '' });
+    expect(plan(dau, { ...ctx, timeZone: 'America/New_York' })).toMatchObject({ dimension: '' });
+    // …and even then only when the bitmaps are the cheaper read (the calibration points of bitmapsPayOff).
+    expect(bitmapsPayOff({ states: 12_960, events: 17_730_293 }, 1)).toBe(true);
+    expect(bitmapsPayOff({ states: 16_813, events: 37_031_203 }, 1)).toBe(true);
+    expect(bitmapsPayOff({ states: 1_101_144, events: 51_114_052 }, 4)).toBe(false);
+    expect(bitmapsPayOff({ states: 98_946, events: 400_489 }, 4)).toBe(false);
+    expect(bitmapsPayOff(undefined, 1)).toBe(false);
     // a range that cuts an hour, a filter, a property not kept, a person breakdown, a non-person math
     expect(plan({ ...dau, dateRange: { from: '2025-07-01T00:30:00Z', to: '2025-07-02T00:00:00Z' } })).toBeNull();
     expect(plan({ ...dau, filters: [{ property: 'channel', op: 'eq', value: 'douyin' }] })).toBeNull();
@@ -186,11 +193,13 @@ describe('distinct persons from the hourly person bitmaps (migration 0003)', () 
   });
 
   it('falls back to events when a person has no number (written around the writer)', async () => {
-    // Project tr-raw: p1 twice on 07-01 (Shanghai), p2 once on 07-02; p1 is numbered, p2 is not.
+    // Project tr-raw: p1 on 07-01 (Shanghai), p2 on 07-02, 200 events each within one hour (so
+    // the bitmaps are the cheaper read); p1 is numbered, p2 is not.
     const project = 'tr-raw';
     const c = { ...ctx, projectId: project };
-    await insertEvents(storage.engine, project, [{ person: 'p1', event: 'x', at: '2025-07-01T01:00:00Z' }, { person: 'p1', event: 'x', at: '2025-07-01T02:00:00Z' }]);
-    await insertEvents(storage.engine, project, [{ person: 'p2', event: 'x', at: '2025-07-02T01:00:00Z' }], { unnumbered: true });
+    const burst = (person: string, hour: string) => Array.from({ length: 200 }, (_, k) => ({ person, event: 'x', at: `${hour}:${String(Math.floor(k / 60)).padStart(2, '0')}:${String(k % 60).padStart(2, '0')}Z` }));
+    await insertEvents(storage.engine, project, burst('p1', '2025-07-01T01'));
+    await insertEvents(storage.engine, project, burst('p2', '2025-07-02T01'), { unnumbered: true });
     const t = spec({ series: [{ event: 'x', math: 'unique_persons' }] });
     const range = resolveRange(t.dateRange, c);
     const rows = await storage.engine.query<Row>(compileActiveTrends(t, c, range, listBuckets(range, t.interval, c), null, ''));
