@@ -20,19 +20,31 @@ type Ctx = Pick<AnalysisContext, 'projectId' | 'timeZone' | 'weekStart'>;
 /** Maths that count distinct persons, which `active_persons_hourly` answers. */
 const PERSON_MATHS: readonly TrendMath[] = ['unique_persons', 'dau', 'wau', 'mau'];
 
+/** What the bitmaps can answer of a trends spec: which series, from which table dimension, from when. */
+export interface ActivePersonsPlan {
+  dimension: string;
+  /** Indexes of the series the bitmaps answer: distinct persons of events without filters. */
+  series: number[];
+  /** Whether they answer every series (then the breakdown's top values come from the table too). */
+  all: boolean;
+  /** Start of the widest trailing window of those series. */
+  from: Date;
+}
+
 /**
- * When every series counts distinct persons of events without filters, broken down (if at
- * all) by a dimension the table keeps, over whole hours of a whole-hour zone: the table
- * dimension to read; otherwise null (read events). See src/analyses/shared/active-persons.ts.
+ * The series that count distinct persons of events without filters, when the breakdown (if
+ * any) is a dimension the table keeps and their range is whole hours of a whole-hour zone;
+ * null when there is none (read events). See src/analyses/shared/active-persons.ts.
  */
-export function activePersonsPlan(spec: TrendsSpec, ctx: Ctx, range: ResolvedRange): { dimension: string; from: Date } | null {
+export function activePersonsPlan(spec: TrendsSpec, ctx: Ctx, range: ResolvedRange): ActivePersonsPlan | null {
   if (spec.filters.length) return null;
-  if (!spec.series.every((s) => PERSON_MATHS.includes(s.math) && !s.filters.length)) return null;
+  const series = spec.series.flatMap((s, i) => (PERSON_MATHS.includes(s.math) && !s.filters.length ? [i] : []));
+  if (!series.length) return null;
   const dimension = activePersonsDimension(spec.breakdown);
   if (dimension === null) return null;
-  const widest = Math.max(1, ...spec.series.map((s) => ACTIVE_WINDOW_DAYS[s.math] ?? 1));
+  const widest = Math.max(1, ...series.map((i) => ACTIVE_WINDOW_DAYS[spec.series[i]!.math] ?? 1));
   const from = widest > 1 ? startOfLocalDay(addDays(range.fromDate, -(widest - 1)), ctx.timeZone) : range.from;
-  return coversWholeHours(from, range.to, ctx.timeZone) ? { dimension, from } : null;
+  return coversWholeHours(from, range.to, ctx.timeZone) ? { dimension, series, all: series.length === spec.series.length, from } : null;
 }
 
 /** The top breakdown values by event count, as `compileTopValues` ranks them, from the table. */
@@ -49,9 +61,18 @@ LIMIT ${p.uint32(spec.breakdown!.limit)}`);
  * The same rows as `compileTrends` (`{ series, bucket, breakdown, value }`), plus
  * `unnumbered` (1 when a count met a person without a number: read events instead).
  */
-export function compileActiveTrends(spec: TrendsSpec, ctx: Ctx, range: ResolvedRange, buckets: readonly Bucket[], top: readonly string[] | null, dimension: string): CompiledQuery {
+export function compileActiveTrends(
+  spec: TrendsSpec,
+  ctx: Ctx,
+  range: ResolvedRange,
+  buckets: readonly Bucket[],
+  top: readonly string[] | null,
+  dimension: string,
+  only: readonly number[] = spec.series.map((_, i) => i),
+): CompiledQuery {
   assertTimeZone(ctx.timeZone);
-  const parts = spec.series.map((s, index) => {
+  const parts = only.map((index) => {
+    const s = spec.series[index]!;
     const window = ACTIVE_WINDOW_DAYS[s.math];
     const from = window ? startOfLocalDay(addDays(range.fromDate, -(window - 1)), ctx.timeZone) : range.from;
     const rows = activePersonRows({ projectId: ctx.projectId, events: eventList([s.event]) ?? undefined, dimension, from, to: range.to });

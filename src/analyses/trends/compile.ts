@@ -38,15 +38,15 @@ LIMIT ${p.uint32(b.limit)}`);
 }
 
 /**
- * All series in one query (UNION ALL), one row per series × bucket × breakdown value:
+ * All series (or the `only` ones, by index) in one query (UNION ALL), one row per series × bucket × breakdown value:
  * `{ series, bucket, breakdown, value }`. Buckets are cut in the project's time zone;
  * missing buckets are zero-filled by `shape`.
  *
  * @example compileTrends(spec, ctx, resolveRange(spec.dateRange, ctx), listBuckets(...), null)
  */
-export function compileTrends(spec: TrendsSpec, ctx: Ctx, range: ResolvedRange, buckets: readonly Bucket[], top: readonly string[] | null): CompiledQuery {
+export function compileTrends(spec: TrendsSpec, ctx: Ctx, range: ResolvedRange, buckets: readonly Bucket[], top: readonly string[] | null, only?: readonly number[]): CompiledQuery {
   assertTimeZone(ctx.timeZone);
-  const parts = spec.series.map((s, i) => seriesQuery(spec, s, i, ctx, range, buckets, top));
+  const parts = spec.series.flatMap((s, i) => (only && !only.includes(i) ? [] : [seriesQuery(spec, s, i, ctx, range, buckets, top)]));
   return compile(sql.join(parts, '\nUNION ALL\n'));
 }
 

@@ -60,12 +60,12 @@ export function seriesUnit(s: TrendSeries): string {
 async function bitmapPlan(spec: TrendsSpec, ctx: AnalysisContext, engine: Engine, range: ResolvedRange) {
   const plan = activePersonsPlan(spec, ctx, range);
   if (!plan) return null;
-  const events = eventList(spec.series.map((s) => s.event)) ?? undefined;
+  const events = eventList(plan.series.map((i) => spec.series[i]!.event)) ?? undefined;
   const [probe] = await engine.query<{ states: number; events: number }>(
     bitmapProbe({ projectId: ctx.projectId, events, dimensions: [plan.dimension], from: plan.from, to: range.to }),
     ctx.signal ? { signal: ctx.signal } : {},
   );
-  return bitmapsPayOff(probe, spec.series.length) ? plan : null;
+  return bitmapsPayOff(probe, plan.series.length) ? plan : null;
 }
 
 /**
@@ -76,8 +76,12 @@ async function fetchLines(spec: TrendsSpec, ctx: AnalysisContext, engine: Engine
   const opts = ctx.signal ? { signal: ctx.signal } : {};
   const plan = await bitmapPlan(spec, ctx, engine, range);
   if (plan) {
-    const rows = await engine.query<TrendRow & { unnumbered: number }>(compileActiveTrends(spec, ctx, range, buckets, top, plan.dimension), opts);
-    if (!rows.some((r) => Number(r.unnumbered))) return shapeLines(spec, buckets, rows, top);
+    const fromBitmaps = await engine.query<TrendRow & { unnumbered: number }>(compileActiveTrends(spec, ctx, range, buckets, top, plan.dimension, plan.series), opts);
+    if (!fromBitmaps.some((r) => Number(r.unnumbered))) {
+      const rest = spec.series.map((_, i) => i).filter((i) => !plan.series.includes(i));
+      const fromEvents = rest.length ? await engine.query<TrendRow>(compileTrends(spec, ctx, range, buckets, top, rest), opts) : [];
+      return shapeLines(spec, buckets, [...fromBitmaps, ...fromEvents], top);
+    }
   }
   const rows = await engine.query<TrendRow>(compileTrends(spec, ctx, range, buckets, top), opts);
   return shapeLines(spec, buckets, rows, top);
@@ -118,7 +122,8 @@ export const trends: Analysis<TrendsSpec, TrendsResult> = {
       });
     }
     const opts = ctx.signal ? { signal: ctx.signal } : {};
-    const plan = spec.breakdown ? await bitmapPlan(spec, ctx, engine, range) : null;
+    const whole = spec.breakdown ? activePersonsPlan(spec, ctx, range)?.all : false;
+    const plan = whole ? await bitmapPlan(spec, ctx, engine, range) : null;
     const topQuery = plan ? compileActiveTopValues(spec, ctx, range, plan.dimension) : compileTopValues(spec, ctx, range);
     const top = topQuery ? (await engine.query<{ value: string }>(topQuery, opts)).map((r) => r.value) : null;
     const current = await fetchLines(spec, ctx, engine, range, buckets, top);

@@ -160,6 +160,15 @@ describe('distinct persons from the hourly person bitmaps (migration 0003)', () 
       const r = await both(c);
       expect(r.fromBitmaps, JSON.stringify(c)).toEqual(r.fromEvents);
     }
+    // Mixed series: the person series from the bitmaps plus the others from events give the rows of one events query.
+    const mixed = spec({ series: [{ event: '$pageview' }, { event: '$pageview', math: 'unique_persons' }, { event: 'order_paid', math: 'sum', mathProperty: 'revenue' }] });
+    const range = resolveRange(mixed.dateRange, ctx);
+    const buckets = listBuckets(range, mixed.interval, ctx);
+    const split = [
+      ...(await storage.engine.query<Row>(compileActiveTrends(mixed, ctx, range, buckets, null, '', [1]))),
+      ...(await storage.engine.query<Row>(compileTrends(mixed, ctx, range, buckets, null, [0, 2]))),
+    ];
+    expect(sorted(split)).toEqual(sorted(await storage.engine.query<Row>(compileTrends(mixed, ctx, range, buckets, null))));
     // In UTC too (other day cuts), and the hand-worked numbers hold through the public run.
     const utc = await both({ series: [{ event: '$pageview', math: 'unique_persons' }] }, { ...ctx, timeZone: 'UTC' });
     expect(utc.fromBitmaps).toEqual(utc.fromEvents);
@@ -189,7 +198,9 @@ describe('distinct persons from the hourly person bitmaps (migration 0003)', () 
     expect(plan({ ...dau, filters: [{ property: 'channel', op: 'eq', value: 'douyin' }] })).toBeNull();
     expect(plan({ ...dau, breakdown: { property: '$browser' } })).toBeNull();
     expect(plan({ ...dau, breakdown: { property: 'plan', type: 'person' } })).toBeNull();
-    expect(plan({ series: [{ event: '$pageview', math: 'dau' }, { event: '$pageview' }] })).toBeNull();
+    expect(plan({ series: [{ event: '$pageview' }] })).toBeNull();
+    // mixed maths: the person series from the bitmaps, the rest from events
+    expect(plan({ series: [{ event: '$pageview' }, { event: '$pageview', math: 'dau' }] })).toMatchObject({ series: [1], all: false });
   });
 
   it('falls back to events when a person has no number (written around the writer)', async () => {
