@@ -72,9 +72,17 @@ async function bitmapPlan(spec: TrendsSpec, ctx: AnalysisContext, engine: Engine
  * Distinct-person series come from the hourly person bitmaps when the spec allows it
  * (compile-active.ts); if those met a person without a number, the events are read instead.
  */
-async function fetchLines(spec: TrendsSpec, ctx: AnalysisContext, engine: Engine, range: ResolvedRange, buckets: Bucket[], top: string[] | null) {
+async function fetchLines(
+  spec: TrendsSpec,
+  ctx: AnalysisContext,
+  engine: Engine,
+  range: ResolvedRange,
+  buckets: Bucket[],
+  top: string[] | null,
+  planned?: Awaited<ReturnType<typeof bitmapPlan>>,
+) {
   const opts = ctx.signal ? { signal: ctx.signal } : {};
-  const plan = await bitmapPlan(spec, ctx, engine, range);
+  const plan = planned !== undefined ? planned : await bitmapPlan(spec, ctx, engine, range);
   if (plan) {
     const fromBitmaps = await engine.query<TrendRow & { unnumbered: number }>(compileActiveTrends(spec, ctx, range, buckets, top, plan.dimension, plan.series), opts);
     if (!fromBitmaps.some((r) => Number(r.unnumbered))) {
@@ -122,11 +130,11 @@ export const trends: Analysis<TrendsSpec, TrendsResult> = {
       });
     }
     const opts = ctx.signal ? { signal: ctx.signal } : {};
-    const whole = spec.breakdown ? activePersonsPlan(spec, ctx, range)?.all : false;
-    const plan = whole ? await bitmapPlan(spec, ctx, engine, range) : null;
-    const topQuery = plan ? compileActiveTopValues(spec, ctx, range, plan.dimension) : compileTopValues(spec, ctx, range);
+    // One probe for the range serves the top values and the series.
+    const plan = await bitmapPlan(spec, ctx, engine, range);
+    const topQuery = spec.breakdown && plan?.all ? compileActiveTopValues(spec, ctx, range, plan.dimension) : compileTopValues(spec, ctx, range);
     const top = topQuery ? (await engine.query<{ value: string }>(topQuery, opts)).map((r) => r.value) : null;
-    const current = await fetchLines(spec, ctx, engine, range, buckets, top);
+    const current = await fetchLines(spec, ctx, engine, range, buckets, top, plan);
 
     const named = (l: TrendLine, isFormula: boolean): TrendResultLine => {
       const i = l.letter.charCodeAt(0) - 65;
