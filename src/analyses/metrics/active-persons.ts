@@ -8,7 +8,8 @@ import {
   resolvedPersons,
   unnumberedFlag,
 } from '../shared/active-persons.js';
-import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
+import { eventList } from '../shared/source.js';
+import { daysBetween, trailingWindowStart } from '../shared/time-zone.js';
 import type { SeriesDef } from './schema.js';
 import { type AtomEnv, NO_VALUE, type Segment, segmentKeep, TAG_SEPARATOR } from './segment.js';
 
@@ -16,8 +17,7 @@ import { type AtomEnv, NO_VALUE, type Segment, segmentKeep, TAG_SEPARATOR } from
 const WINDOW: Partial<Record<SeriesDef['math'], number>> = { unique_persons: 0, dau: 1, wau: 7, mau: 30 };
 
 function windowStart(s: SeriesDef, env: AtomEnv): Date {
-  const w = WINDOW[s.math] ?? 0;
-  return w > 1 ? startOfLocalDay(addDays(env.fromDate, -(w - 1)), env.timeZone) : env.from;
+  return trailingWindowStart(env, WINDOW[s.math] ?? 0, env.timeZone);
 }
 
 /**
@@ -43,7 +43,7 @@ export function activePersonsProbe(s: SeriesDef, env: AtomEnv): { query: Compile
   const segments = env.segments ?? (env.segment ? [env.segment] : []);
   const dimensions = segments.length ? segments.map((g) => (g.property ? activePersonsDimension(g)! : '')) : [''];
   return {
-    query: bitmapProbe({ projectId: env.projectId, events: s.event === '$any' ? undefined : [s.event], dimensions, from: windowStart(s, env), to: env.to }),
+    query: bitmapProbe({ projectId: env.projectId, events: eventList([s.event]), dimensions, from: windowStart(s, env), to: env.to }),
     parts: dimensions.length,
   };
 }
@@ -64,7 +64,7 @@ export function activePersonsSeries(s: SeriesDef, env: AtomEnv): Fragment {
 function part(s: SeriesDef, env: AtomEnv, g: Segment | undefined, prefix: string): Fragment {
   const rows = activePersonRows({
     projectId: env.projectId,
-    events: s.event === '$any' ? undefined : [s.event],
+    events: eventList([s.event]),
     dimension: g?.property ? activePersonsDimension(g)! : '',
     from: windowStart(s, env),
     to: env.to,

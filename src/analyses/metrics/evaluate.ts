@@ -54,7 +54,10 @@ const ZERO: AtomRow = { seg: '', num: 0, den: 0, x: 0 };
  * at the start of "today" in the project's time zone.
  */
 export class MetricEvaluator {
+  /** The queries whose rows the numbers came from: what reproduces a finding. */
   readonly queries: CompiledQuery[] = [];
+  /** Every query run, with the bitmap probes and the reads discarded for a fallback (tests, profiling). */
+  readonly trace: CompiledQuery[] = [];
   private memo = new Map<string, Promise<Map<string, AtomRow>>>();
   private parsed = new Map<string, Expr>();
 
@@ -129,7 +132,7 @@ export class MetricEvaluator {
   private async readEnv<E extends AtomEnv>(atom: Atom, env: E): Promise<E> {
     if (atom.kind !== 'series' || !activePersonsAnswer(atom.series, env)) return env;
     const { query, parts } = activePersonsProbe(atom.series, env);
-    this.queries.push(query);
+    this.trace.push(query);
     const [probe] = await this.engine.query<{ states: number; events: number }>(query, this.signal ? { signal: this.signal } : {});
     return bitmapsPayOff(probe, parts) ? env : { ...env, eventsOnly: true };
   }
@@ -139,14 +142,16 @@ export class MetricEvaluator {
    * person bitmaps met a person without a number (a row with `unnumbered` = 1).
    */
   private async run(q: CompiledQuery, fallback?: () => CompiledQuery): Promise<Map<string, AtomRow>> {
-    this.queries.push(q);
     const opts = { settings: { ...ANALYSIS_SETTINGS }, ...(this.signal ? { signal: this.signal } : {}) };
+    this.trace.push(q);
     let rows = await this.engine.query<AtomRow & { unnumbered?: number }>(q, opts);
+    let used = q;
     if (fallback && rows.some((r) => Number(r.unnumbered) === 1)) {
-      const again = fallback();
-      this.queries.push(again);
-      rows = await this.engine.query<AtomRow>(again, opts);
+      used = fallback();
+      this.trace.push(used);
+      rows = await this.engine.query<AtomRow>(used, opts);
     }
+    this.queries.push(used);
     return new Map(rows.map((r) => [r.seg, { seg: r.seg, num: Number(r.num), den: Number(r.den), x: Number(r.x) }]));
   }
 

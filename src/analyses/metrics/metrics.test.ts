@@ -253,11 +253,13 @@ describe('built-in metrics on the blueprint', () => {
     await s.engine.insert('events', Array.from({ length: 600 }, (_, k) => ev(R, 1 + (k % 2), 'app_launch', at(k), {})));
     const evaluator = await createEvaluator(ctx(), R, W28);
     expect((await evaluator.total('active_persons')).value).toBe(2);
-    expect(evaluator.queries.map((q) => q.sql.includes('active_persons_hourly'))).toEqual([true, true, false]);
+    expect(evaluator.trace.map((q) => q.sql.includes('active_persons_hourly'))).toEqual([true, true, false]);
+    // …and a finding's reproduction lists only the read the numbers came from.
+    expect(evaluator.queries.map((q) => q.sql.includes('active_persons_hourly'))).toEqual([false]);
     // Tiny numbered data: the probe finds events cheaper (a state per event), so probe, events.
     const tiny = await createEvaluator(ctx(), P, W28);
     expect((await tiny.total('active_persons')).value).toBe(5);
-    expect(tiny.queries.map((q) => q.sql.includes('active_persons_hourly'))).toEqual([true, false]);
+    expect(tiny.trace.map((q) => q.sql.includes('active_persons_hourly'))).toEqual([true, false]);
   });
 
   it('reads first-time counts from person_first_events with the numbers of a scan of all events', async () => {

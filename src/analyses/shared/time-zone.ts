@@ -68,6 +68,15 @@ export function startOfLocalDay(date: CalendarDate, timeZone: string): Date {
   return new Date(instant);
 }
 
+/**
+ * Where a trailing window of `days` local days ending on each day of a range reaches back
+ * to: local midnight `days - 1` days before the range's first day (the range's own start
+ * for one-day windows).
+ */
+export function trailingWindowStart(range: { from: Date; fromDate: CalendarDate }, days: number, timeZone: string): Date {
+  return days > 1 ? startOfLocalDay(addDays(range.fromDate, -(days - 1)), timeZone) : range.from;
+}
+
 /** The calendar date of an instant in a time zone. */
 export function localDate(instant: Date, timeZone: string): CalendarDate {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);

@@ -12,7 +12,7 @@ import { type Bucket, bucketKey } from '../shared/buckets.js';
 import type { AnalysisContext } from '../shared/context.js';
 import type { ResolvedRange } from '../shared/date-range.js';
 import { eventList } from '../shared/source.js';
-import { addDays, assertTimeZone, startOfLocalDay } from '../shared/time-zone.js';
+import { assertTimeZone, trailingWindowStart } from '../shared/time-zone.js';
 import { ACTIVE_WINDOW_DAYS, type TrendMath, type TrendsSpec } from './schema.js';
 
 type Ctx = Pick<AnalysisContext, 'projectId' | 'timeZone' | 'weekStart'>;
@@ -43,13 +43,13 @@ export function activePersonsPlan(spec: TrendsSpec, ctx: Ctx, range: ResolvedRan
   const dimension = activePersonsDimension(spec.breakdown);
   if (dimension === null) return null;
   const widest = Math.max(1, ...series.map((i) => ACTIVE_WINDOW_DAYS[spec.series[i]!.math] ?? 1));
-  const from = widest > 1 ? startOfLocalDay(addDays(range.fromDate, -(widest - 1)), ctx.timeZone) : range.from;
+  const from = trailingWindowStart(range, widest, ctx.timeZone);
   return coversWholeHours(from, range.to, ctx.timeZone) ? { dimension, series, all: series.length === spec.series.length, from } : null;
 }
 
 /** The top breakdown values by event count, as `compileTopValues` ranks them, from the table. */
 export function compileActiveTopValues(spec: TrendsSpec, ctx: Ctx, range: ResolvedRange, dimension: string): CompiledQuery {
-  const rows = activePersonRows({ projectId: ctx.projectId, events: eventList(spec.series.map((s) => s.event)) ?? undefined, dimension, from: range.from, to: range.to });
+  const rows = activePersonRows({ projectId: ctx.projectId, events: eventList(spec.series.map((s) => s.event)), dimension, from: range.from, to: range.to });
   return compile(sql`SELECT if(value = '', ${p.string(NONE)}, value) AS value, sum(events) AS n
 FROM ${rows}
 GROUP BY value
@@ -74,8 +74,8 @@ export function compileActiveTrends(
   const parts = only.map((index) => {
     const s = spec.series[index]!;
     const window = ACTIVE_WINDOW_DAYS[s.math];
-    const from = window ? startOfLocalDay(addDays(range.fromDate, -(window - 1)), ctx.timeZone) : range.from;
-    const rows = activePersonRows({ projectId: ctx.projectId, events: eventList([s.event]) ?? undefined, dimension, from, to: range.to });
+    const from = trailingWindowStart(range, window ?? 1, ctx.timeZone);
+    const rows = activePersonRows({ projectId: ctx.projectId, events: eventList([s.event]), dimension, from, to: range.to });
     const raw = sql`if(value = '', ${p.string(NONE)}, value)`;
     const breakdown = dimension === '' ? sql`''` : top ? capToTop(raw, top) : raw;
     const series = sql.trusted(String(index));

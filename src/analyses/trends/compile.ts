@@ -6,7 +6,7 @@ import type { ResolvedRange } from '../shared/date-range.js';
 import type { Filter } from '../shared/filters.js';
 import { propertyNumber } from '../shared/properties.js';
 import { eventList, filteredEvents } from '../shared/source.js';
-import { addDays, assertTimeZone, startOfLocalDay } from '../shared/time-zone.js';
+import { addDays, assertTimeZone, trailingWindowStart } from '../shared/time-zone.js';
 import { ACTIVE_WINDOW_DAYS, type TrendMath, type TrendSeries, type TrendsSpec } from './schema.js';
 
 type Ctx = Pick<AnalysisContext, 'projectId' | 'timeZone' | 'weekStart'>;
@@ -52,7 +52,7 @@ export function compileTrends(spec: TrendsSpec, ctx: Ctx, range: ResolvedRange, 
 
 function seriesQuery(spec: TrendsSpec, s: TrendSeries, index: number, ctx: Ctx, range: ResolvedRange, buckets: readonly Bucket[], top: readonly string[] | null): Fragment {
   const window = ACTIVE_WINDOW_DAYS[s.math];
-  const from = window ? startOfLocalDay(addDays(range.fromDate, -(window - 1)), ctx.timeZone) : range.from;
+  const from = trailingWindowStart(range, window ?? 1, ctx.timeZone);
   const src = filteredEvents({
     projectId: ctx.projectId,
     range: { from, to: range.to },

@@ -60,7 +60,7 @@ export function seriesUnit(s: TrendSeries): string {
 async function bitmapPlan(spec: TrendsSpec, ctx: AnalysisContext, engine: Engine, range: ResolvedRange) {
   const plan = activePersonsPlan(spec, ctx, range);
   if (!plan) return null;
-  const events = eventList(plan.series.map((i) => spec.series[i]!.event)) ?? undefined;
+  const events = eventList(plan.series.map((i) => spec.series[i]!.event));
   const [probe] = await engine.query<{ states: number; events: number }>(
     bitmapProbe({ projectId: ctx.projectId, events, dimensions: [plan.dimension], from: plan.from, to: range.to }),
     ctx.signal ? { signal: ctx.signal } : {},
