@@ -1,4 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { Session } from 'chdb';
 import { FupanError } from '../core/errors/index.js';
 import type { CompiledQuery } from '../sql/types.js';
@@ -13,6 +16,8 @@ import { parseJsonEachRow, toJsonEachRowChunks } from './rows.js';
 export class ChdbEngine implements Engine {
   readonly kind = 'chdb' as const;
   private session: Session;
+  private inserts: string | undefined;
+  private fileSeq = 0;
 
   constructor(readonly path: string) {
     mkdirSync(path, { recursive: true });
@@ -37,46 +42,64 @@ export class ChdbEngine implements Engine {
   }
 
   async insert(table: TableName, rows: InsertSource, options: InsertOptions = {}): Promise<{ rows: number }> {
-    const columns = options.columns ? [...options.columns] : undefined;
-    const settings = options.rowsAreUnique ? { settings: { optimize_on_insert: 0 } } : {};
-    try {
-      if (Array.isArray(rows)) {
-        if (rows.length === 0) return { rows: 0 };
-        const payload = Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n'));
-        await this.session.insert({ table, values: payload, format: 'JSONEachRow', ...settings, ...(columns ? { columns } : {}) });
-        return { rows: rows.length };
-      }
-      const counter = { rows: 0 };
-      await this.session.insert({
-        table,
-        values: toJsonEachRowChunks(rows, 4 * 1024 * 1024, counter),
-        format: 'JSONEachRow',
-        ...settings,
-        ...(columns ? { columns } : {}),
-      });
-      return { rows: counter.rows };
-    } catch (e) {
-      throw engineError(e);
+    if (Array.isArray(rows)) {
+      if (rows.length === 0) return { rows: 0 };
+      await this.insertFile(table, Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')), options);
+      return { rows: rows.length };
     }
+    const counter = { rows: 0 };
+    await this.insertFile(table, toJsonEachRowChunks(rows, 4 * 1024 * 1024, counter), options);
+    return { rows: counter.rows };
   }
 
   async insertJsonLines(table: TableName, payload: Buffer, options: InsertOptions = {}): Promise<void> {
     if (payload.length === 0) return;
+    await this.insertFile(table, payload, options, { input_format_json_read_objects_as_strings: 1 });
+  }
+
+  /**
+   * Writes the JSONEachRow payload to a file of our own and inserts it with one
+   * `INSERT … FROM INFILE`. Why not chDB's own insert (which hands the bytes over inline):
+   * it parses at ~150k rows/s on these machines whatever the format, while the same bytes
+   * read from a file parse in parallel at 260–550k rows/s (measured on bench-shaped events,
+   * 50k and 200k rows, into a Null table). A stream goes to the file chunk by chunk, so
+   * memory stays bounded, and is still one INSERT.
+   */
+  private async insertFile(
+    table: TableName,
+    payload: Buffer | AsyncIterable<Buffer>,
+    options: InsertOptions,
+    extra: Record<string, number> = {},
+  ): Promise<void> {
+    const file = join(this.insertsDir(), `${process.pid}-${++this.fileSeq}.jsonl`);
+    const settings = { ...extra, ...(options.rowsAreUnique ? { optimize_on_insert: 0 } : {}) };
+    const columns = options.columns?.length ? ` (${options.columns.map(insertColumn).join(', ')})` : '';
+    const clause = Object.keys(settings).length
+      ? ` SETTINGS ${Object.entries(settings).map(([k, v]) => `${settingName(k)} = ${settingValue(v)}`).join(', ')}`
+      : '';
     try {
-      await this.session.insert({
-        table: insertTable(table),
-        values: payload,
-        format: 'JSONEachRow',
-        settings: { input_format_json_read_objects_as_strings: 1, ...(options.rowsAreUnique ? { optimize_on_insert: 0 } : {}) },
-        ...(options.columns ? { columns: [...options.columns] } : {}),
-      });
-    } catch (e) {
-      throw engineError(e);
+      if (Buffer.isBuffer(payload)) await writeFile(file, payload);
+      else await pipeline(payload, createWriteStream(file));
+      // The path is ours (data directory + counter) and quoted like any setting value.
+      await this.run({ sql: `INSERT INTO ${insertTable(table)}${columns} FROM INFILE ${settingValue(file)}${clause} FORMAT JSONEachRow`, params: {} }, {}, 'Null');
+    } finally {
+      await unlink(file).catch(() => undefined);
     }
+  }
+
+  /** Where insert payloads wait for the engine: inside the data directory (one owner), emptied on open. */
+  private insertsDir(): string {
+    if (!this.inserts) {
+      this.inserts = join(this.path, 'fupan-inserts');
+      rmSync(this.inserts, { recursive: true, force: true });
+      mkdirSync(this.inserts, { recursive: true });
+    }
+    return this.inserts;
   }
 
   async close(): Promise<void> {
     this.session.close();
+    if (this.inserts) rmSync(this.inserts, { recursive: true, force: true });
   }
 
   private async run(q: CompiledQuery, options: QueryOptions, format = 'JSONEachRow'): Promise<string> {
@@ -107,6 +130,12 @@ function settingValue(v: string | number | boolean): string {
   if (typeof v === 'number') return String(Number(v));
   if (typeof v === 'boolean') return v ? '1' : '0';
   return `'${v.replace(/['\\]/g, '\\$&')}'`;
+}
+
+/** Column names for an insert come from code; still checked to be plain identifiers. */
+function insertColumn(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RangeError(`column name not allowed: ${name}`);
+  return name;
 }
 
 /** Insert targets come from the closed list in engine.ts (or a plain identifier chosen by code). */
