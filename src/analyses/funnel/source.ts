@@ -2,7 +2,7 @@ import { type Fragment, p, sql } from '../../sql/index.js';
 import { breakdownValue, OTHER } from '../shared/breakdown.js';
 import type { ResolvedRange } from '../shared/date-range.js';
 import { compileFilters } from '../shared/filters.js';
-import { eventsWithPersons } from '../shared/persons.js';
+import { eventsWithPersons, personOverrides } from '../shared/persons.js';
 import { bestAttempt, type FoldExclusion, START_BIT } from './fold.js';
 import type { FunnelSpec, WindowUnit } from './schema.js';
 
@@ -76,24 +76,26 @@ export function funnelEvents(spec: FunnelSpec, projectId: string, range: Resolve
   // cheaper than a string to collect, sort and copy per person. Decoded at the end.
   const val = spec.breakdown ? sql`toUInt8(indexOf(${p.strings(top ?? [])}, ${breakdownValue(spec.breakdown)}))` : sql`toUInt8(0)`;
   const names = [...new Set([...spec.steps.map((s) => s.event), ...spec.exclusions.map((x) => x.event)])];
+  // Only persons who entered (a step-0 event in the range) need their events collected:
+  // typically a minority of those with any step event (returning persons doing later steps),
+  // so the scan keeps only their events. The test is on the person written at ingest, before
+  // the identity join: an entrant's events carry the entrant's own id or an id merged into it.
+  const step0 = spec.steps[0]!;
+  const entrants = eventsWithPersons({ projectId, range, events: [step0.event], withPersonProperties: usesPersonProps(spec) });
+  const entrantIds = sql`SELECT person_id FROM ${entrants} WHERE ${compileFilters(step0.filters)}`;
+  const ingestIds = sql`SELECT person_id FROM (${entrantIds})
+    UNION ALL SELECT old_person_id FROM ${personOverrides(projectId)} WHERE override_person_id IN (${entrantIds})`;
   const source = eventsWithPersons({
     projectId,
     range: { from: range.from, to: windowEnd(range.to, spec.window) },
     ...(spec.order === 'strict' ? {} : { events: names }),
     withPersonProperties: usesPersonProps(spec),
+    ...(spec.order === 'unordered' ? {} : { ingestPersonIn: ingestIds }),
   });
   const mask = sql.join(bits, ' + ');
   // Calendar months vary in length; every other unit is a fixed number of milliseconds.
   const deadline = spec.window.unit === 'month' ? sql`toUnixTimestamp64Milli(${addWindow(sql`timestamp`, spec.window)})` : sql`0`;
-  // Only persons who entered (a step-0 event in the range) need their events collected:
-  // typically a minority of those with any step event (returning persons doing later steps),
-  // so a semi-join on the small set of entrants saves most of the per-person work.
-  const step0 = spec.steps[0]!;
-  const entrants = eventsWithPersons({ projectId, range, events: [step0.event], withPersonProperties: usesPersonProps(spec) });
-  const conditions = [
-    ...(spec.order === 'strict' ? [] : [sql`mask != 0`]),
-    ...(spec.order === 'unordered' ? [] : [sql`person_id IN (SELECT person_id FROM ${entrants} WHERE ${compileFilters(step0.filters)})`]),
-  ];
+  const conditions = spec.order === 'strict' ? [] : [sql`mask != 0`];
   return sql`SELECT person_id, toUnixTimestamp64Milli(timestamp) AS ts, toUInt32(${mask}) AS mask,
       ${deadline} AS deadline, ${val} AS val
     FROM ${source}

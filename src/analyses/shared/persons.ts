@@ -25,7 +25,17 @@ export interface EventsSourceOptions {
    * `personWhere` / `withPersonProperties`, which need the resolved person on every row.
    */
   unresolvedPersons?: boolean;
+  /**
+   * Keep only the events whose person written at ingest is in this set (a subquery of
+   * ingest-time person ids), tested in the scan before the identity join, so the join runs
+   * only on the rows kept. For callers that need a small set of persons out of many events
+   * (the funnel's entrants: 1.7 M of 9.8 M rows on the analyses benchmark).
+   */
+  ingestPersonIn?: Fragment;
 }
+
+/** The columns of `events` that `eventsWithPersons` exposes (materialised ones included). */
+const EVENT_COLUMNS = 'project_id, uuid, event, distinct_id, person_id, timestamp, properties, channel, campaign, device_type, os, app_version, region, revenue';
 
 const NIL_UUID = sql`toUUID('00000000-0000-0000-0000-000000000000')`;
 
@@ -72,12 +82,20 @@ export function eventsWithPersons(o: EventsSourceOptions): Fragment {
   const needsResolved = Boolean(o.personWhere || o.withPersonProperties);
   const persons = !o.withoutPersons || needsResolved;
   const unresolved = persons && o.unresolvedPersons && !needsResolved;
+  // The person test runs in a subquery of its own so it happens before the join (in the
+  // join's own WHERE it did not: 4.7 s instead of 2.8 s for the benchmark's funnel), and
+  // without preparing the set for the primary key, which does not hold person_id (~0.3 s
+  // less there).
+  const table = o.ingestPersonIn
+    ? sql`(SELECT ${sql.trusted(EVENT_COLUMNS)} FROM events WHERE project_id = ${project} AND person_id IN (${o.ingestPersonIn})
+        SETTINGS use_index_for_in_with_subqueries = 0)`
+    : sql`events`;
   const inner = sql`(
     SELECT e.uuid AS uuid, e.event AS event, e.distinct_id AS distinct_id, e.timestamp AS timestamp, e.properties AS properties,
       e.channel AS channel, e.campaign AS campaign, e.device_type AS device_type, e.os AS os, e.app_version AS app_version,
       e.region AS region, e.revenue AS revenue${persons ? sql`,
       ${unresolved ? sql`e.person_id` : resolvedPersonId(sql`e.person_id`)} AS person_id` : sql.empty}
-    FROM events AS e${persons && !unresolved ? sql`
+    FROM ${table} AS e${persons && !unresolved ? sql`
     LEFT ANY JOIN ${personOverrides(o.projectId)} AS ov ON ov.old_person_id = e.person_id` : sql.empty}
     WHERE ${sql.join(conditions, ' AND ')}
   )`;
