@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStorage, type TestStorage } from '../../../test/helpers/storage.js';
 import { insertEvents, mergePersons, uuidOf } from '../../../test/fixtures/analyses/events.js';
-import { BREAKDOWN, EXCLUSIONS, MAIN, MERGED, REPEATED, STRICT, UNORDERED } from '../../../test/fixtures/analyses/funnel.js';
+import { BREAKDOWN, EXCLUSIONS, MAIN, MERGED, MERGED_LATER_STEP, REPEATED, STRICT, UNORDERED } from '../../../test/fixtures/analyses/funnel.js';
 import { parseInput } from '../../core/validation.js';
 import type { AnalysisContext } from '../shared/context.js';
 import { resolveRange } from '../shared/date-range.js';
@@ -25,6 +25,8 @@ beforeAll(async () => {
   await insertEvents(s.engine, 'bd', BREAKDOWN);
   await insertEvents(s.engine, 'merged', MERGED);
   await mergePersons(s.engine, 'merged', 'anon', 'user');
+  await insertEvents(s.engine, 'merged2', MERGED_LATER_STEP);
+  await mergePersons(s.engine, 'merged2', 'anon2', 'user2');
 });
 afterAll(async () => s?.close());
 
@@ -94,6 +96,11 @@ describe('funnel on chDB (blueprints in test/fixtures/analyses/funnel.ts)', () =
 
   it('MERGED: the anonymous ad click and the later signup are one person', async () => {
     expect(counts(await run('merged', { steps: steps('ad_click', 'signup') }))).toEqual([1, 1]);
+  });
+
+  it('MERGED_LATER_STEP: a later step written under an id merged into the entrant counts', async () => {
+    expect(counts(await run('merged2', { steps: steps('ad_click', 'signup') }))).toEqual([1, 1]);
+    expect(counts(await run('merged2', { steps: steps('ad_click', 'signup'), order: 'strict' }))).toEqual([1, 1]);
   });
 });
 
