@@ -16,11 +16,15 @@ import { parseJsonEachRow, toJsonEachRowChunks } from './rows.js';
 export class ChdbEngine implements Engine {
   readonly kind = 'chdb' as const;
   private session: Session;
-  private inserts: string | undefined;
+  /** Where insert payloads wait for the engine: inside the data directory (one owner), emptied on open. */
+  private readonly inserts: string;
   private fileSeq = 0;
 
   constructor(readonly path: string) {
     mkdirSync(path, { recursive: true });
+    this.inserts = join(path, 'fupan-inserts');
+    rmSync(this.inserts, { recursive: true, force: true });
+    mkdirSync(this.inserts, { recursive: true });
     this.session = new Session(path, {
       // Load tables before the first query, so a restart after a crash answers from a
       // fully loaded catalogue instead of racing the async loader.
@@ -71,44 +75,34 @@ export class ChdbEngine implements Engine {
     options: InsertOptions,
     extra: Record<string, number> = {},
   ): Promise<void> {
-    const file = join(this.insertsDir(), `${process.pid}-${++this.fileSeq}.jsonl`);
+    const file = join(this.inserts, `${++this.fileSeq}.jsonl`);
     const settings = { ...extra, ...(options.rowsAreUnique ? { optimize_on_insert: 0 } : {}) };
     const columns = options.columns?.length ? ` (${options.columns.map(insertColumn).join(', ')})` : '';
-    const clause = Object.keys(settings).length
-      ? ` SETTINGS ${Object.entries(settings).map(([k, v]) => `${settingName(k)} = ${settingValue(v)}`).join(', ')}`
-      : '';
     try {
-      if (Buffer.isBuffer(payload)) await writeFile(file, payload);
-      else await pipeline(payload, createWriteStream(file));
+      try {
+        if (Buffer.isBuffer(payload)) await writeFile(file, payload);
+        else await pipeline(payload, createWriteStream(file));
+      } catch (e) {
+        // A caller's own error (e.g. from its row stream) passes through; a file error is the engine's.
+        throw e instanceof FupanError ? e : engineError(e);
+      }
       // The path is ours (data directory + counter) and quoted like any setting value.
-      await this.run({ sql: `INSERT INTO ${insertTable(table)}${columns} FROM INFILE ${settingValue(file)}${clause} FORMAT JSONEachRow`, params: {} }, {}, 'Null');
+      const sqlText = `INSERT INTO ${insertTable(table)}${columns} FROM INFILE ${settingValue(file)}${settingsClause(settings)} FORMAT JSONEachRow`;
+      await this.run({ sql: sqlText, params: {} }, {}, 'Null');
     } finally {
       await unlink(file).catch(() => undefined);
     }
   }
 
-  /** Where insert payloads wait for the engine: inside the data directory (one owner), emptied on open. */
-  private insertsDir(): string {
-    if (!this.inserts) {
-      this.inserts = join(this.path, 'fupan-inserts');
-      rmSync(this.inserts, { recursive: true, force: true });
-      mkdirSync(this.inserts, { recursive: true });
-    }
-    return this.inserts;
-  }
-
   async close(): Promise<void> {
     this.session.close();
-    if (this.inserts) rmSync(this.inserts, { recursive: true, force: true });
+    rmSync(this.inserts, { recursive: true, force: true });
   }
 
   private async run(q: CompiledQuery, options: QueryOptions, format = 'JSONEachRow'): Promise<string> {
     // chDB takes per-query settings only as a SETTINGS clause; names and values here
     // come from code (see QueryOptions), and numbers are forced to numbers.
-    const extra = Object.entries(options.settings ?? {});
-    const sqlText = extra.length
-      ? `${q.sql}\nSETTINGS ${extra.map(([k, v]) => `${settingName(k)} = ${settingValue(v)}`).join(', ')}`
-      : q.sql;
+    const sqlText = `${q.sql}${settingsClause(options.settings ?? {}, '\n')}`;
     try {
       const result = await this.session.queryBindAsync(sqlText, q.params, {
         format,
@@ -119,6 +113,12 @@ export class ChdbEngine implements Engine {
       throw engineError(e);
     }
   }
+}
+
+/** ` SETTINGS a = 1, b = 'x'` (after `sep`), or '' when there are none. */
+function settingsClause(settings: Record<string, string | number | boolean>, sep = ' '): string {
+  const entries = Object.entries(settings);
+  return entries.length ? `${sep}SETTINGS ${entries.map(([k, v]) => `${settingName(k)} = ${settingValue(v)}`).join(', ')}` : '';
 }
 
 function settingName(name: string): string {
