@@ -4,7 +4,7 @@ import { openTestStorage, type TestStorage } from '../../../test/helpers/storage
 import { parsePeriod } from '../shared/period.js';
 import { evaluateMetric, evaluateMetricBy, npsInterval } from './api.js';
 import { BUILTINS } from './catalogue.js';
-import { createEvaluator } from './evaluate.js';
+import { createEvaluator, TOTAL } from './evaluate.js';
 import type { AtomEnv, Segment } from './segment.js';
 import { compileAtom } from './compile.js';
 import { compileAtomMulti } from './compile-multi.js';
@@ -159,6 +159,22 @@ describe('built-in metrics on the blueprint', () => {
         for (const d of set) expect([key, d.property, d.byDay, await read(batched, key, d)]).toEqual([key, d.property, d.byDay, await read(single, key, d)]);
         if (set === dims && !['spend', 'ctr', 'cpm', 'cpc', 'wau', 'mau', 'stickiness'].includes(key)) expect(batched.queries.length).toBeLessThan(single.queries.length);
       }
+    }
+  });
+
+  it('answers the total from the batched query when TOTAL is prefetched with the dimensions', async () => {
+    // Every built-in metric: the whole project's value read after prefetch([TOTAL, …]) is
+    // the value a lone total query gives, and reading it runs no further query (the report
+    // asks for each rate's total, then for its shifts by dimension).
+    const dims: Segment[] = ['channel', 'region', 'campaign', 'device_type'].map((property) => ({ property, type: 'event' }));
+    for (const key of BUILTINS.keys()) {
+      const batched = await createEvaluator(ctx(), P, W28);
+      await batched.prefetch(key, [TOTAL, ...dims]);
+      const ran = batched.trace.length;
+      const total = await batched.total(key);
+      const single = await createEvaluator(ctx(), P, W28);
+      expect([key, total]).toEqual([key, await single.total(key)]);
+      if (!['spend', 'impressions', 'clicks', 'ctr', 'cpm', 'cpc', 'wau', 'mau', 'stickiness'].includes(key)) expect([key, batched.trace.length]).toEqual([key, ran]);
     }
   });
 

@@ -36,3 +36,21 @@ export interface ReportSettings {
 }
 
 export const DEFAULT_METRICS = ['new_persons', 'active_persons', 'paying_conversion', 'gmv', 'dau', 'orders', 'aov', 'arpu', 'spend', 'roas', 'cac', 'nps'];
+
+/** Dimensions the findings explain across, besides those the project configures. */
+export const DEFAULT_DIMENSIONS = ['channel', 'campaign', 'region', 'device_type', 'app_version'];
+
+/** The dimensions of the report's within-day passes (anomalies, outliers). */
+export function reportDimensions(settings: ReportSettings): { property: string; type: 'event' }[] {
+  return [...new Set([...DEFAULT_DIMENSIONS, ...(settings.dimensions ?? [])])].map((property) => ({ property, type: 'event' as const }));
+}
+
+/**
+ * The dimensions of period-over-period passes (explanations, shifts): without app
+ * versions, which the release train confounds (every week a new version takes the traffic
+ * of the old one, so "version 2.20 explains the change" would always be true and never
+ * useful). Versions stay in the within-day passes.
+ */
+export function periodDimensions(settings: ReportSettings): { property: string; type: 'event' }[] {
+  return reportDimensions(settings).filter((d) => d.property !== 'app_version');
+}

@@ -4,12 +4,11 @@ import { segmentOutliers, segmentShifts } from '../../analyses/explain/shifts.js
 import { addDays } from '../../analyses/shared/time-zone.js';
 import type { ReportData } from '../data.js';
 import { findingText, type MetricLabel } from '../findings-text.js';
-import type { BuildContext } from './context.js';
+import { type BuildContext, periodDimensions, reportDimensions } from './context.js';
 
 /** Metrics checked for anomalies when the project configured none (counts with daily volume). */
 const ANOMALY_METRICS = ['new_persons', 'orders', 'paid_signups'];
 const MAX_EXPLAINED = 6;
-const DEFAULT_DIMENSIONS = ['channel', 'campaign', 'region', 'device_type', 'app_version'];
 
 /**
  * 分析原因, in three passes, each saying only what its test shows:
@@ -25,11 +24,8 @@ const DEFAULT_DIMENSIONS = ['channel', 'campaign', 'region', 'device_type', 'app
 export async function findingsStage(ctx: BuildContext, data: ReportData): Promise<void> {
   const deps = ctx.metrics;
   const labels = new Map<string, MetricLabel>(data.metrics.map((m) => [m.key, { name: m.name, format: m.format, isRate: m.isRate }]));
-  const dimensions = [...DEFAULT_DIMENSIONS, ...(ctx.settings.dimensions ?? [])].map((property) => ({ property }));
-  // Period over period, app versions are confounded by the release train (every week a
-  // new version takes the traffic of the old one), so "version 2.20 explains the change"
-  // would always be true and never useful. Versions stay in the within-day passes.
-  const periodDimensions = dimensions.filter((d) => d.property !== 'app_version');
+  const dimensions = reportDimensions(ctx.settings);
+  const periodDims = periodDimensions(ctx.settings);
   const current = { fromDate: ctx.period.fromDate, toDate: ctx.period.toDate };
   const previous = { fromDate: ctx.previous.fromDate, toDate: ctx.previous.toDate };
   const found: Finding[] = [];
@@ -41,12 +37,12 @@ export async function findingsStage(ctx: BuildContext, data: ReportData): Promis
   const gapOnly: Finding[] = [];
   for (const key of [...new Set([...changed, ...gapKeys])].slice(0, MAX_EXPLAINED)) {
     if (!labels.has(key)) continue;
-    const explanation = await explainChange(deps, ctx.analysis.projectId, key, current, previous, { dimensions: periodDimensions });
+    const explanation = await explainChange(deps, ctx.analysis.projectId, key, current, previous, { dimensions: periodDims });
     (changed.includes(key) ? found : gapOnly).push(...explanation.findings.slice(0, 3));
   }
 
   for (const m of data.metrics.filter((x) => x.isRate)) {
-    const shifts = await segmentShifts(deps, ctx.analysis.projectId, m.key, current, previous, { dimensions: periodDimensions });
+    const shifts = await segmentShifts(deps, ctx.analysis.projectId, m.key, current, previous, { dimensions: periodDims });
     found.push(...shifts.findings.slice(0, 3));
   }
 

@@ -1,11 +1,11 @@
-import { createEvaluator } from '../../analyses/metrics/evaluate.js';
+import { createEvaluator, TOTAL } from '../../analyses/metrics/evaluate.js';
 import { describeMetric } from '../../analyses/metrics/describe.js';
 import type { Metric } from '../../analyses/metrics/schema.js';
 import { loadDictionary, metricsOf } from '../../analyses/metrics/store.js';
 import { poissonRateTest, twoProportionTest } from '../../stats/compare.js';
 import type { MetricData } from '../data.js';
 import type { ValueFormat } from '../model.js';
-import { type BuildContext, DEFAULT_METRICS } from './context.js';
+import { type BuildContext, DEFAULT_METRICS, periodDimensions } from './context.js';
 
 /** The dictionary's display format in the report's terms. */
 export function reportFormat(m: Metric): ValueFormat {
@@ -36,6 +36,13 @@ export async function gatherMetrics(ctx: BuildContext, extraKeys: readonly strin
   const headlineCount = 4;
   for (const [i, key] of wanted.entries()) {
     const m = dictionary.get(key)!;
+    // A rate is tested for shifts by segment in 分析原因 (findings.ts) over the same two
+    // spans: its total comes from the same queries as its segments.
+    if (m.isRate) {
+      const segments = [TOTAL, ...periodDimensions(ctx.settings)];
+      await cur!.prefetch(key, segments);
+      await prev!.prefetch(key, segments);
+    }
     // Sequential on purpose: chDB runs one query at a time per connection anyway, and the
     // evaluators share sub-results between metrics.
     const now = await cur!.total(key);
