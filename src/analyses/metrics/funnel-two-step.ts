@@ -36,38 +36,70 @@ import type { FunnelSteps } from './compile.js';
  */
 export function dailyTwoStepFunnel(steps: FunnelSteps, windowMs: number, env: AtomEnv, value: Fragment): Fragment | undefined {
   const [first, second] = steps;
-  if (steps.length !== 2 || !first || !second || first.event === second.event || first.event === '$any' || second.event === '$any') return undefined;
+  if (!isTwoStep(steps) || !first || !second) return undefined;
   const tz = p.string(env.timeZone);
   const side = (step: FunnelSteps[number], to: Date) =>
     source(env, { from: env.from, to, events: [step.event], filters: step.filters as Filter[], extraWhere: eventIs(step.event) });
-  const ms = sql`toUInt64(toUnixTimestamp64Milli(timestamp))`;
-  const day = sql`toDate(timestamp, ${tz})`;
-  // evs: (ts, step, day, value) sorted by time, entries (0) before second steps (1) at equal
-  // times, then by value (so ties pick the same entry every run). Second steps carry their
-  // type's default instead of a value: only entries' values are read, and computing the key
-  // on millions of second steps would be wasted work.
+  // One UInt64 per event: local day (bits 28+), milliseconds since the local day's start
+  // (bits 1–27: a day, even of 25 hours, is < 2²⁷ ms), step (bit 0). Sorting these sorts by
+  // time with entries (0) before second steps (1) at equal times; within one day the
+  // difference of two of them is twice the time between the events, ± the step bit.
+  const packed = sql`bitShiftLeft(toUInt64(toUInt16(toDate(timestamp, ${tz}))), 28)
+            + toUInt64(toUnixTimestamp64Milli(timestamp) - 1000 * toInt64(toUnixTimestamp(toStartOfDay(timestamp, ${tz})))) * 2`;
+  // Second steps carry their type's default instead of a value: only entries' values are
+  // read, and computing the key on millions of second steps would be wasted work.
   return sql`(
     SELECT person_id, d, v, converted FROM (
       SELECT person_id,
-        arrayMap(x -> x.1, evs) AS f_ts, arrayMap(x -> x.2, evs) AS f_step, arrayMap(x -> x.3, evs) AS f_day,
-        arrayReverseFill(x -> x > 0, arrayMap((t, k) -> if(k = 1, t, 0), f_ts, f_step)) AS f_next_ts,
-        arrayReverseFill(x -> x > 0, arrayMap((dd, k) -> if(k = 1, toUInt16(dd), 0), f_day, f_step)) AS f_next_day,
-        arrayFilter((c, k) -> k = 0, arrayMap((t, dd, nt, nd) -> nt > 0 AND nt <= t + ${p.uint64(windowMs)} AND nd = toUInt16(dd),
-          f_ts, f_day, f_next_ts, f_next_day), f_step) AS f_converted,
-        arrayFilter((dd, k) -> k = 0, f_day, f_step) AS f_entry_day,
+        arraySort((x, y) -> (x, y), ps, vs) AS f_p,
+        arraySort((y, x) -> (x, y), vs, ps) AS f_v,
+        arrayReverseFill(x -> x > 0, arrayMap(x -> if(bitAnd(x, 1) = 1, x, 0), f_p)) AS f_next,
+        arrayFilter(x -> bitAnd(x, 1) = 0, f_p) AS f_entries,
+        arrayFilter((n, x) -> bitAnd(x, 1) = 0, f_next, f_p) AS f_entry_next,
+        arrayMap((x, n) -> n > 0 AND bitShiftRight(n, 28) = bitShiftRight(x, 28) AND n - x <= ${p.uint64(2 * windowMs + 1)}, f_entries, f_entry_next) AS f_converted,
+        arrayMap(x -> bitShiftRight(x, 28), f_entries) AS f_entry_day,
         arrayMap((dd, prev, i) -> i = 1 OR dd != prev,
-          f_entry_day, arrayPushFront(arrayPopBack(f_entry_day), toDate(0)), arrayEnumerate(f_entry_day)) AS f_day_first,
-        arrayFilter((dd, f) -> f, f_entry_day, f_day_first) AS f_days,
-        arrayFilter((x, f) -> f, arrayFilter((x, k) -> k = 0, arrayMap(x -> x.4, evs), f_step), f_day_first) AS f_values,
+          f_entry_day, arrayPushFront(arrayPopBack(f_entry_day), toUInt64(0)), arrayEnumerate(f_entry_day)) AS f_day_first,
+        arrayMap(dd -> toDate(toUInt16(dd)), arrayFilter((dd, f) -> f, f_entry_day, f_day_first)) AS f_days,
+        arrayFilter((y, f) -> f, arrayFilter((y, x) -> bitAnd(x, 1) = 0, f_v, f_p), f_day_first) AS f_values,
         arrayMap(c -> arrayMax(c), arraySplit((c, f) -> f, f_converted, f_day_first)) AS f_day_converted
       FROM (
-        SELECT person_id, arraySort(x -> (x.1, x.2, x.4), groupArray((ts, step, d, v))) AS evs FROM (
-          SELECT person_id, ${ms} AS ts, toUInt8(0) AS step, ${day} AS d, ${value} AS v FROM ${side(first, env.to)}
+        SELECT person_id, groupArray(x) AS ps, groupArray(v) AS vs FROM (
+          SELECT person_id, ${packed} AS x, ${value} AS v FROM ${side(first, env.to)}
           UNION ALL
-          SELECT person_id, ${ms} AS ts, toUInt8(1) AS step, ${day} AS d, defaultValueOfArgumentType(${value}) AS v
+          SELECT person_id, ${packed} + 1 AS x, defaultValueOfArgumentType(${value}) AS v
           FROM ${side(second, new Date(env.to.getTime() + windowMs))}
-        ) GROUP BY person_id HAVING min(step) = 0
+        ) GROUP BY person_id HAVING min(bitAnd(x, 1)) = 0
       )
     ) ARRAY JOIN f_days AS d, f_values AS v, f_day_converted AS converted
   )`;
+}
+
+/** Two steps of different events, neither `$any`: what the array forms here compute. */
+function isTwoStep(steps: FunnelSteps): boolean {
+  const [first, second] = steps;
+  return steps.length === 2 && !!first && !!second && first.event !== second.event && first.event !== '$any' && second.event !== '$any';
+}
+
+/**
+ * `windowFunnel`'s level (1 entered, 2 converted) of a two-step funnel, as an aggregate over
+ * one person's events (`GROUP BY person_id`), from one sorted numeric array: per event
+ * `2 × (ms since from) + step` (entries before second steps at equal times), each entry
+ * paired with the next second step by `arrayReverseFill`, converted when one pair is within
+ * the window (n − x ≤ 2w + 1: the same edge as windowFunnel's `≤ window`). Events matching
+ * neither condition are left out. `conds`: the steps' conditions (the first one inside the
+ * period), over a source that starts at `from`.
+ *
+ * Why: windowFunnel keeps a (timestamp, step) list per person and was the slower form here
+ * once the array holds plain numbers (a tuple per event cost 3× as much to collect): on
+ * the 100 M demo's call rate over a quarter by four dimensions, 7.1 → 5.2 s (same rows).
+ * undefined for other funnels, which keep windowFunnel.
+ */
+export function twoStepLevel(steps: FunnelSteps, conds: readonly Fragment[], windowMs: number, from: Date): Fragment | undefined {
+  const [entry, second] = conds;
+  if (!isTwoStep(steps) || !entry || !second) return undefined;
+  const x = sql`toUInt64(toUnixTimestamp64Milli(timestamp) - ${p.int64(from.getTime())}) * 2 + if(${entry}, 0, 1)`;
+  return sql`arrayExists((x, n) -> bitAnd(x, 1) = 0 AND n > 0 AND n - x <= ${p.uint64(2 * windowMs + 1)},
+        arraySort(groupArrayIf(${x}, ${entry} OR ${second})) AS f_ps,
+        arrayReverseFill(n -> n > 0, arrayMap(x -> if(bitAnd(x, 1) = 1, x, 0), f_ps))) + 1`;
 }

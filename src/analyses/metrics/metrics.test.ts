@@ -311,7 +311,7 @@ describe('built-in metrics on the blueprint', () => {
     await s.meta.query(`DELETE FROM metrics WHERE project_id = $1`, [P]);
   });
 
-  it('gives the same two-step funnel rows through the array form as through windowFunnel', async () => {
+  it('gives the same two-step funnel rows through the array forms as through windowFunnel', async () => {
     // Project "fun2" (Asia/Shanghai: local midnight is 16:00Z), W28 = 07-06T16:00Z … 07-13T16:00Z,
     // view → call within 1 hour:
     //  p1 view and call at the same millisecond → converted (windowFunnel sorts the first step first);
@@ -358,9 +358,8 @@ describe('built-in metrics on the blueprint', () => {
     };
     const run = async (e: AtomEnv) => {
       const q = compile(e.segments ? compileAtomMulti(funnel, e as AtomEnv & { segments: Segment[] }) : compileAtom(funnel, e));
-      // The array form serves daily series (see funnel-two-step.ts).
-      const daily = !!e.segment?.byDay || !!e.segments?.some((g) => g.byDay);
-      expect(q.sql.includes('arrayReverseFill')).toBe(daily && !e.windowFunnelOnly);
+      // The array forms serve daily series and per-person levels (see funnel-two-step.ts).
+      expect([q.sql.includes('arrayReverseFill'), q.sql.includes('windowFunnel')]).toEqual([!e.windowFunnelOnly, !!e.windowFunnelOnly]);
       return (await s.engine.query<{ seg: string; num: number; den: number }>(q)).map((r) => [r.seg, r.num, r.den]);
     };
     expect(await run(env)).toEqual([['', 7, 9]]);

@@ -32,17 +32,18 @@ export async function gatherMetrics(ctx: BuildContext, extraKeys: readonly strin
   const [cur, prev, last] = await Promise.all(
     [ctx.period, ctx.previous, ctx.lastYear].map((span) => createEvaluator(deps, ctx.analysis.projectId, { fromDate: span.fromDate, toDate: span.toDate })),
   );
+  // Every rate is tested for shifts by segment in 分析原因 (findings.ts) over the same two
+  // spans: its total comes from the same queries as its segments. First, so that a count
+  // the rates are built on (active persons in paying conversion) is read there too.
+  const segments = [TOTAL, ...periodDimensions(ctx.settings)];
+  for (const key of wanted.filter((k) => dictionary.get(k)!.isRate)) {
+    await cur!.prefetch(key, segments);
+    await prev!.prefetch(key, segments);
+  }
   const out: MetricData[] = [];
   const headlineCount = 4;
   for (const [i, key] of wanted.entries()) {
     const m = dictionary.get(key)!;
-    // A rate is tested for shifts by segment in 分析原因 (findings.ts) over the same two
-    // spans: its total comes from the same queries as its segments.
-    if (m.isRate) {
-      const segments = [TOTAL, ...periodDimensions(ctx.settings)];
-      await cur!.prefetch(key, segments);
-      await prev!.prefetch(key, segments);
-    }
     // Sequential on purpose: chDB runs one query at a time per connection anyway, and the
     // evaluators share sub-results between metrics.
     const now = await cur!.total(key);
