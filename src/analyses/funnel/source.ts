@@ -158,9 +158,13 @@ export function funnelPersons(spec: FunnelSpec, projectId: string, range: Resolv
   // value, as one integer key (ms × 64 × 256 stays far below 2^63).
   const sortKey = sql`(x.1 * 64 + bitCount(bitXor(x.2, x.2 - 1)) - 1) * 256${L.val ? sql` + x.${sql.trusted(String(L.val))}` : sql.empty}`;
   const startBit = spec.order === 'unordered' ? START_BIT : 0;
+  // One numeric array per field, zipped after grouping: collecting a tuple per event goes
+  // through the generic (per-value) column path and cost 3× as much as plain numbers (the
+  // 100 M demo's five-step funnel over a quarter: 7.8 → 6.2–6.5 s, same counts).
+  const collected = sql.trusted(`arrayZip(${L.fields.map((x) => `groupArray(${x})`).join(', ')})`);
   return sql`
     WITH grouped AS (
-      SELECT person_id, arraySort(x -> ${sortKey}, groupArray((${sql.trusted(L.fields.join(', '))}))) AS evs
+      SELECT person_id, arraySort(x -> ${sortKey}, ${collected}) AS evs
       FROM (${funnelEvents(spec, projectId, range, top)})
       GROUP BY person_id
       HAVING bitTest(groupBitOr(mask), ${sql.trusted(String(startBit))})
