@@ -77,7 +77,14 @@ export function detectAnomalies(series: readonly DailyPoint[], options: AnomalyO
   };
   const first = [...byDate.keys()].sort()[0];
   const known = (d: string) => first !== undefined && d >= first;
+  // Each day's expectation is read by the day itself and by the residual windows of the
+  // next `window` days: computed once per day (a report scores hundreds of series).
+  const expected = new Map<string, { value: number; volume: number } | null>();
   const expectedOn = (d: string): { value: number; volume: number } | null => {
+    if (!expected.has(d)) expected.set(d, expectationOn(d));
+    return expected.get(d)!;
+  };
+  const expectationOn = (d: string): { value: number; volume: number } | null => {
     const prior: string[] = [];
     for (let k = 1; k <= o.weeks; k++) {
       const x = addDays(d, -7 * k);
