@@ -1,4 +1,6 @@
-import { addDays, weekdayIndex } from '../shared/time-zone.js';
+import { weekdayIndex } from '../shared/time-zone.js';
+
+const DAY_MS = 86_400_000;
 
 /**
  * Anomalies in a daily series, for weekly / monthly reports (METRICS.md "Anomaly detection"):
@@ -69,47 +71,52 @@ export function robustZ(x: number, sample: readonly number[]): number | null {
 
 export function detectAnomalies(series: readonly DailyPoint[], options: AnomalyOptions): ScoredDay[] {
   const o = { ...ANOMALY_DEFAULTS, ...options };
-  const byDate = new Map(series.map((p) => [p.date, p]));
-  const valueOn = (d: string) => byDate.get(d)?.value ?? 0;
-  const volumeOn = (d: string) => {
-    const p = byDate.get(d);
+  // Days as integers (days since 1970-01-01): a report scores hundreds of series, each
+  // reading every day's neighbours dozens of times, and date strings cost a parse each.
+  const dayOf = (d: string) => Math.round(Date.parse(d) / DAY_MS);
+  const dateOf = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
+  const byDay = new Map(series.map((p) => [dayOf(p.date), p]));
+  const valueOn = (d: number) => byDay.get(d)?.value ?? 0;
+  const volumeOn = (d: number) => {
+    const p = byDay.get(d);
     return p ? p.volume ?? p.value : 0;
   };
-  const first = [...byDate.keys()].sort()[0];
-  const known = (d: string) => first !== undefined && d >= first;
+  const first = Math.min(...byDay.keys());
+  const known = (d: number) => byDay.size > 0 && d >= first;
   // Each day's expectation is read by the day itself and by the residual windows of the
-  // next `window` days: computed once per day (a report scores hundreds of series).
-  const expected = new Map<string, { value: number; volume: number } | null>();
-  const expectedOn = (d: string): { value: number; volume: number } | null => {
+  // next `window` days: computed once per day.
+  const expected = new Map<number, { value: number; volume: number } | null>();
+  const expectedOn = (d: number): { value: number; volume: number } | null => {
     if (!expected.has(d)) expected.set(d, expectationOn(d));
     return expected.get(d)!;
   };
-  const expectationOn = (d: string): { value: number; volume: number } | null => {
-    const prior: string[] = [];
+  const expectationOn = (d: number): { value: number; volume: number } | null => {
+    const prior: number[] = [];
     for (let k = 1; k <= o.weeks; k++) {
-      const x = addDays(d, -7 * k);
+      const x = d - 7 * k;
       if (known(x)) prior.push(x);
     }
     if (prior.length < o.minWeeks) return null;
     return { value: median(prior.map(valueOn)), volume: median(prior.map(volumeOn)) };
   };
-  const residualOn = (d: string): number | null => {
+  const residualOn = (d: number): number | null => {
     const e = expectedOn(d);
     return e === null ? null : valueOn(d) - e.value;
   };
-  const last = o.to ?? [...byDate.keys()].sort().at(-1) ?? o.from;
+  const last = dayOf(o.to ?? [...series.map((p) => p.date)].sort().at(-1) ?? o.from);
   const out: ScoredDay[] = [];
-  for (let d = o.from; d <= last; d = addDays(d, 1)) {
+  for (let d = dayOf(o.from); d <= last; d++) {
+    const date = dateOf(d);
     const e = expectedOn(d);
     const value = valueOn(d);
     const volume = volumeOn(d);
     const hist: number[] = [];
     for (let k = 1; k <= o.window; k++) {
-      const r = residualOn(addDays(d, -k));
+      const r = residualOn(d - k);
       if (r !== null) hist.push(r);
     }
     if (!e || hist.length < 7) {
-      out.push({ date: d, value, expected: e?.value ?? null, residual: null, z: null, volume, expectedVolume: e?.volume ?? null, flagged: false, direction: null, reason: 'not_enough_history' });
+      out.push({ date, value, expected: e?.value ?? null, residual: null, z: null, volume, expectedVolume: e?.volume ?? null, flagged: false, direction: null, reason: 'not_enough_history' });
       continue;
     }
     const residual = value - e.value;
@@ -117,7 +124,7 @@ export function detectAnomalies(series: readonly DailyPoint[], options: AnomalyO
     const big = z !== null && Math.abs(z) > o.threshold;
     const enough = e.volume >= o.minVolume && (!o.ratio || volume >= o.minVolume);
     out.push({
-      date: d,
+      date,
       value,
       expected: e.value,
       residual,
