@@ -103,7 +103,7 @@ export function detectAnomalies(series: readonly DailyPoint[], options: AnomalyO
     const e = expectedOn(d);
     return e === null ? null : valueOn(d) - e.value;
   };
-  const last = dayOf(o.to ?? [...series.map((p) => p.date)].sort().at(-1) ?? o.from);
+  const last = dayOf(o.to ?? series.map((p) => p.date).sort().at(-1) ?? o.from);
   const out: ScoredDay[] = [];
   for (let d = dayOf(o.from); d <= last; d++) {
     const date = dateOf(d);

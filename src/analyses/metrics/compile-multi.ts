@@ -6,7 +6,7 @@ import { propertyNumber } from '../shared/properties.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import { type Atom, compileChannels, EPOCH, firstEventsSource, firstTimes, firstTimesOfFirstEvents, funnelSource, retentionSources, WINDOW_MS } from './compile.js';
 import type { SeriesDef } from './schema.js';
-import { dailyTwoStepFunnel, twoStepLevel } from './funnel-two-step.js';
+import { dailyTwoStepFunnel, funnelLevel } from './funnel-two-step.js';
 import { activePersonsAnswer, activePersonsSeries } from './active-persons.js';
 import { type AtomEnv, eventIs, firstSegments, paidChannels, rawSegments, type Segment, segmentKey, segmentKeyValues, segmentTags, source } from './segment.js';
 
@@ -187,7 +187,7 @@ function funnel(atom: Extract<Atom, { kind: 'funnel' }>, env: MultiEnv): Fragmen
   const key = segmentKey(env.segments);
   const twoStep = key && daily && !env.windowFunnelOnly ? dailyTwoStepFunnel(atom.steps, windowMs, env, key) : undefined;
   const { conds, src, range } = funnelSource(atom.steps, windowMs, env);
-  const level = (!daily && !env.windowFunnelOnly && twoStepLevel(atom.steps, conds, windowMs, range.from)) || sql`windowFunnel(${p.uint64(windowMs)})(toUInt64(toUnixTimestamp64Milli(timestamp)), ${sql.join(conds)})`;
+  const level = funnelLevel(atom.steps, conds, windowMs, range.from, { perDay: daily, windowFunnelOnly: env.windowFunnelOnly });
   const rows = (entry: Fragment) => sql`SELECT ${entry}, ${daily ? localDay(env) : sql`toDate(0)`} AS d,
       ${level} AS level
     FROM ${src} GROUP BY person_id${daily ? sql`, d` : sql.empty} HAVING countIf(${conds[0]!}) > 0`;

@@ -6,7 +6,7 @@ import { FIRST_EVENT_DIMENSIONS } from '../../storage/clickhouse/migrations/0002
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import type { MetricDefinition, SeriesDef } from './schema.js';
 import { resolveGroupedPersons } from '../shared/persons.js';
-import { dailyTwoStepFunnel, twoStepLevel } from './funnel-two-step.js';
+import { dailyTwoStepFunnel, funnelLevel } from './funnel-two-step.js';
 import { activePersonsAnswer, activePersonsSeries } from './active-persons.js';
 import { type AtomEnv, eventIs, paidChannels, rawSegments, segmentExpr, segmentKeep, segmentTags, source } from './segment.js';
 
@@ -196,7 +196,7 @@ function compileFunnel(steps: FunnelSteps, windowMs: number, env: AtomEnv): Frag
     return grouped(sql`(SELECT v AS seg, converted FROM ${twoStep})`, sql`toFloat64(countIf(converted)) AS num, toFloat64(count()) AS den, 0 AS x`, env);
   }
   const { conds, src, range } = funnelSource(steps, windowMs, env);
-  const level = (!env.segment?.byDay && !env.windowFunnelOnly && twoStepLevel(steps, conds, windowMs, range.from)) || sql`windowFunnel(${p.uint64(windowMs)})(toUInt64(toUnixTimestamp64Milli(timestamp)), ${sql.join(conds)})`;
+  const level = funnelLevel(steps, conds, windowMs, range.from, { perDay: !!env.segment?.byDay, windowFunnelOnly: env.windowFunnelOnly });
   // A daily series counts each person once per local day they enter (conversions within
   // that day): returning persons are in the daily denominators, so a day on which one
   // version breaks a step shows in the whole project's series too. Over a whole span, a

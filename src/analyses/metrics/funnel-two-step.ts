@@ -24,12 +24,11 @@ import type { FunnelSteps } from './compile.js';
  * the two paths to the same rows on edge cases (equal timestamps, the window's edge,
  * midnight, entries after the period, merged persons).
  *
- * Why, and only for daily series: per person-day, windowFunnel keeps an event list for each
- * of millions of tiny groups. On the 100 M demo's daily call rate (22.5 M person-days over
- * 136 days) windowFunnel took 37 s, an ASOF join of entries to next calls 25–26 s, and this
- * 16.7 s (same rows). Per person over a period the groups are fewer and larger, and
- * windowFunnel was faster (the same rate by four dimensions over a quarter: windowFunnel
- * 8.6–9.7 s, this array form 14.7 s, the ASOF join 12.4 s), so this is for daily series only.
+ * Why: per person-day, windowFunnel keeps an event list for each of millions of tiny
+ * groups. On the 100 M demo's daily call rate (22.5 M person-days over 136 days)
+ * windowFunnel took 37 s, an ASOF join of entries to next calls 25–26 s, this form with a
+ * tuple per event 16.7 s, and with one packed number per event 15.4 s (same rows). Over a
+ * whole period see `twoStepLevel`, the same idea per person.
  *
  * undefined when the funnel has other than two steps, or both steps are the same event
  * (one event would be both), or a step is `$any`: those keep windowFunnel.
@@ -95,11 +94,22 @@ function isTwoStep(steps: FunnelSteps): boolean {
  * the 100 M demo's call rate over a quarter by four dimensions, 7.1 → 5.2 s (same rows).
  * undefined for other funnels, which keep windowFunnel.
  */
-export function twoStepLevel(steps: FunnelSteps, conds: readonly Fragment[], windowMs: number, from: Date): Fragment | undefined {
+function twoStepLevel(steps: FunnelSteps, conds: readonly Fragment[], windowMs: number, from: Date): Fragment | undefined {
   const [entry, second] = conds;
   if (!isTwoStep(steps) || !entry || !second) return undefined;
   const x = sql`toUInt64(toUnixTimestamp64Milli(timestamp) - ${p.int64(from.getTime())}) * 2 + if(${entry}, 0, 1)`;
   return sql`arrayExists((x, n) -> bitAnd(x, 1) = 0 AND n > 0 AND n - x <= ${p.uint64(2 * windowMs + 1)},
         arraySort(groupArrayIf(${x}, ${entry} OR ${second})) AS f_ps,
         arrayReverseFill(n -> n > 0, arrayMap(x -> if(bitAnd(x, 1) = 1, x, 0), f_ps))) + 1`;
+}
+
+/**
+ * The funnel level of a group of events (a person, or a person-day with `perDay`): the
+ * array form of `twoStepLevel` where it applies over a whole period, else `windowFunnel`
+ * (always with `windowFunnelOnly`, which tests use to compare the two). `conds` and `from`
+ * as `funnelSource` gives them.
+ */
+export function funnelLevel(steps: FunnelSteps, conds: readonly Fragment[], windowMs: number, from: Date, o: { perDay: boolean; windowFunnelOnly?: boolean | undefined }): Fragment {
+  const arrays = o.perDay || o.windowFunnelOnly ? undefined : twoStepLevel(steps, conds, windowMs, from);
+  return arrays ?? sql`windowFunnel(${p.uint64(windowMs)})(toUInt64(toUnixTimestamp64Milli(timestamp)), ${sql.join([...conds])})`;
 }
