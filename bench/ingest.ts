@@ -28,6 +28,7 @@ import { createProject } from '../src/app/projects.js';
 import type { AppContext } from '../src/app/context.js';
 import { loadConfig } from '../src/config/load.js';
 import { eventsWithPersons } from '../src/analyses/shared/persons.js';
+import { initialPersonId } from '../src/ingestion/uuid.js';
 import { writerFor } from '../src/ingestion/writer.js';
 import { buildServer } from '../src/server/app.js';
 import { compile, p, sql } from '../src/sql/index.js';
@@ -154,6 +155,15 @@ export async function run(args: string[]): Promise<void> {
     });
     await new Promise<void>((resolve) => worker.once('message', () => resolve()));
 
+    // The raw side inserts the rows the HTTP side writes: each user's own person (the id the
+    // writer derives from the distinct id) with a person number, so the views on `events`
+    // do the same work. (Until 2026-11-22 every raw row carried one person, which let the
+    // per-person views collapse each insert to a few rows and overstated the raw rate.)
+    const rawPerson = (user: number) => initialPersonId('raw', `user-${user}`);
+    await storage.engine.insert(
+      'person_numbers',
+      Array.from({ length: o.users }, (_, u) => ({ project_id: 'raw', person_id: rawPerson(u), num: u + 1 })),
+    );
     const rawBatch = 50_000;
     let rawMs = 0;
     let rawCount = 0;
@@ -178,7 +188,7 @@ export async function run(args: string[]): Promise<void> {
             uuid: e['uuid'],
             event: e['event'],
             distinct_id: e['distinct_id'],
-            person_id: '00000000-0000-4000-8000-000000000001',
+            person_id: rawPerson(Number((e['distinct_id'] as string).slice(5))),
             timestamp: `${ts.slice(0, 10)} ${ts.slice(11, 23)}`,
             properties: JSON.stringify(e['properties']),
             flags: 0,

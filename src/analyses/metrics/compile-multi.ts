@@ -194,7 +194,8 @@ function funnel(atom: Extract<Atom, { kind: 'funnel' }>, env: MultiEnv): Fragmen
   const partial = sql`countIf(level = ${p.uint32(atom.steps.length)}) AS a, count() AS b`;
   const total = sql`toFloat64(sum(a)) AS num, toFloat64(sum(b)) AS den, 0 AS x`;
   if (key) {
-    const values = segmentKeyValues(env.segments, keyRows(env, { ...range, events: atom.steps.map((st) => st.event) }));
+    // Only entries carry a key (the first step's events), so only they are read for its values.
+    const values = segmentKeyValues(env.segments, keyRows(env, { ...range, events: [atom.steps[0]!.event] }));
     if (twoStep) return talliedByKey(env, sql`SELECT v AS k, d, converted FROM ${twoStep}`, values, sql`countIf(converted) AS a, count() AS b`, total);
     return talliedByKey(env, rows(sql`argMinIf(${key}, timestamp, ${conds[0]!}) AS k`), values, partial, total);
   }

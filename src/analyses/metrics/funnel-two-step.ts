@@ -1,5 +1,6 @@
 import { type Fragment, p, sql } from '../../sql/index.js';
 import type { Filter } from '../shared/filters.js';
+import { resolveGroupedPersons } from '../shared/persons.js';
 import { type AtomEnv, eventIs, source } from './segment.js';
 import type { FunnelSteps } from './compile.js';
 
@@ -10,11 +11,16 @@ import type { FunnelSteps } from './compile.js';
  * within the window and on the entry's local day. Rows: one per person-day (`person_id`,
  * `d`), `v` = `value` of the day's earliest entry, `converted`.
  *
- * How: both steps' events of a person in one array sorted by (time, step, value), entries
- * first at equal times; `arrayReverseFill` carries each second step's time and day back to
- * every event before it, so each entry sees its next second step without a join;
- * `arraySplit` at each day's first entry gives the day's conversion. Every step is a plain
- * array function (no lambda captures another array, which would copy it once per element).
+ * How: both steps' events of a person in one array of packed numbers sorted by (time,
+ * step), entries first at equal times, and the values sorted alongside (at equal times
+ * and steps, by the top 20 bits of the value's hash: which of two entries of one person in the same
+ * millisecond gives the day's value is otherwise arbitrary, and this keeps it to a plain
+ * numeric sort); `arrayReverseFill` carries each second step's time and day back to every
+ * event before it, so each entry sees its next second step without a join; `arraySplit`
+ * at each day's first entry gives the day's conversion. Every step is a plain array
+ * function (no lambda captures another array, which would copy it once per element).
+ * The events are collected per person written at ingest and merged persons' arrays joined
+ * after (`resolveGroupedPersons`); the arrays are sorted only then.
  *
  * Why it gives `windowFunnel`'s answer: windowFunnel (default mode) restarts its chain at
  * every first-step event and completes when a second-step event follows the latest one
@@ -27,8 +33,10 @@ import type { FunnelSteps } from './compile.js';
  * Why: per person-day, windowFunnel keeps an event list for each of millions of tiny
  * groups. On the 100 M demo's daily call rate (22.5 M person-days over 136 days)
  * windowFunnel took 37 s, an ASOF join of entries to next calls 25–26 s, this form with a
- * tuple per event 16.7 s, and with one packed number per event 15.4 s (same rows). Over a
- * whole period see `twoStepLevel`, the same idea per person.
+ * tuple per event 16.7 s, and with one packed number per event 15.4 s (same rows). Then
+ * (2026-11-22, same rows): sorting with tuple keys → numeric keys and the identity join per
+ * person instead of per event, 17.1 → see docs/performance.md. Over a whole period see
+ * `twoStepLevel`, the same idea per person.
  *
  * undefined when the funnel has other than two steps, or both steps are the same event
  * (one event would be both), or a step is `$any`: those keep windowFunnel.
@@ -37,8 +45,11 @@ export function dailyTwoStepFunnel(steps: FunnelSteps, windowMs: number, env: At
   const [first, second] = steps;
   if (!isTwoStep(steps) || !first || !second) return undefined;
   const tz = p.string(env.timeZone);
+  // Persons as written at ingest: the events are collected per ingest-time person first and
+  // the groups of merged persons joined afterwards (resolveGroupedPersons), so the identity
+  // join runs on one row per person instead of one per event.
   const side = (step: FunnelSteps[number], to: Date) =>
-    source(env, { from: env.from, to, events: [step.event], filters: step.filters as Filter[], extraWhere: eventIs(step.event) });
+    source(env, { from: env.from, to, events: [step.event], filters: step.filters as Filter[], extraWhere: eventIs(step.event), unresolved: true });
   // One UInt64 per event: local day (bits 28+), milliseconds since the local day's start
   // (bits 1–27: a day, even of 25 hours, is < 2²⁷ ms), step (bit 0). Sorting these sorts by
   // time with entries (0) before second steps (1) at equal times; within one day the
@@ -50,8 +61,8 @@ export function dailyTwoStepFunnel(steps: FunnelSteps, windowMs: number, env: At
   return sql`(
     SELECT person_id, d, v, converted FROM (
       SELECT person_id,
-        arraySort((x, y) -> (x, y), ps, vs) AS f_p,
-        arraySort((y, x) -> (x, y), vs, ps) AS f_v,
+        arraySort(ps) AS f_p,
+        arraySort((y, k) -> k, vs, arrayMap((x, y) -> x * 1048576 + bitShiftRight(cityHash64(y), 44), ps, vs)) AS f_v,
         arrayReverseFill(x -> x > 0, arrayMap(x -> if(bitAnd(x, 1) = 1, x, 0), f_p)) AS f_next,
         arrayFilter(x -> bitAnd(x, 1) = 0, f_p) AS f_entries,
         arrayFilter((n, x) -> bitAnd(x, 1) = 0, f_next, f_p) AS f_entry_next,
@@ -62,14 +73,18 @@ export function dailyTwoStepFunnel(steps: FunnelSteps, windowMs: number, env: At
         arrayMap(dd -> toDate(toUInt16(dd)), arrayFilter((dd, f) -> f, f_entry_day, f_day_first)) AS f_days,
         arrayFilter((y, f) -> f, arrayFilter((y, x) -> bitAnd(x, 1) = 0, f_v, f_p), f_day_first) AS f_values,
         arrayMap(c -> arrayMax(c), arraySplit((c, f) -> f, f_converted, f_day_first)) AS f_day_converted
-      FROM (
-        SELECT person_id, groupArray(x) AS ps, groupArray(v) AS vs FROM (
+      FROM ${resolveGroupedPersons({
+        projectId: env.projectId,
+        grouped: sql`SELECT person_id, groupArray(x) AS ps, groupArray(v) AS vs, min(bitAnd(x, 1)) AS no_entry FROM (
           SELECT person_id, ${packed} AS x, ${value} AS v FROM ${side(first, env.to)}
           UNION ALL
           SELECT person_id, ${packed} + 1 AS x, defaultValueOfArgumentType(${value}) AS v
           FROM ${side(second, new Date(env.to.getTime() + windowMs))}
-        ) GROUP BY person_id HAVING min(bitAnd(x, 1)) = 0
-      )
+        ) GROUP BY person_id`,
+        keys: [],
+        merges: sql`groupArrayArray(g.ps) AS ps, groupArrayArray(g.vs) AS vs, min(g.no_entry) AS no_entry`,
+      })}
+      WHERE no_entry = 0
     ) ARRAY JOIN f_days AS d, f_values AS v, f_day_converted AS converted
   )`;
 }
