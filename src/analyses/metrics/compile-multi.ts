@@ -6,7 +6,7 @@ import { propertyNumber } from '../shared/properties.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import { type Atom, compileChannels, EPOCH, firstEventsSource, firstTimes, firstTimesOfFirstEvents, funnelSource, retentionSources, WINDOW_MS } from './compile.js';
 import type { SeriesDef } from './schema.js';
-import { dailyTwoStepFunnel, funnelLevel } from './funnel-two-step.js';
+import { dailyTwoStepFunnel, funnelLevel, isTwoStep, twoStepPersons } from './funnel-two-step.js';
 import { activePersonsAnswer, activePersonsSeries } from './active-persons.js';
 import { type AtomEnv, eventIs, firstSegments, paidChannels, rawSegments, type Segment, segmentKey, segmentKeyValues, segmentTags, source } from './segment.js';
 
@@ -186,7 +186,9 @@ function funnel(atom: Extract<Atom, { kind: 'funnel' }>, env: MultiEnv): Fragmen
   const daily = byDay(env);
   const key = segmentKey(env.segments);
   const twoStep = key && daily && !env.windowFunnelOnly ? dailyTwoStepFunnel(atom.steps, windowMs, env, key) : undefined;
-  const { conds, src, range } = funnelSource(atom.steps, windowMs, env);
+  // Over a whole period with a key: the per-person arrays of twoStepPersons (identity joined per person).
+  const perPersonArrays = !!key && !daily && !env.windowFunnelOnly && isTwoStep(atom.steps);
+  const { conds, src, range } = funnelSource(atom.steps, windowMs, env, { unresolved: perPersonArrays });
   const level = funnelLevel(atom.steps, conds, windowMs, range.from, { perDay: daily, windowFunnelOnly: env.windowFunnelOnly });
   const rows = (entry: Fragment) => sql`SELECT ${entry}, ${daily ? localDay(env) : sql`toDate(0)`} AS d,
       ${level} AS level
@@ -197,6 +199,10 @@ function funnel(atom: Extract<Atom, { kind: 'funnel' }>, env: MultiEnv): Fragmen
     // Only entries carry a key (the first step's events), so only they are read for its values.
     const values = segmentKeyValues(env.segments, keyRows(env, { ...range, events: [atom.steps[0]!.event] }));
     if (twoStep) return talliedByKey(env, sql`SELECT v AS k, d, converted FROM ${twoStep}`, values, sql`countIf(converted) AS a, count() AS b`, total);
+    if (perPersonArrays) {
+      const persons = twoStepPersons(conds, src, windowMs, range.from, env.projectId, key);
+      return talliedByKey(env, sql`SELECT v AS k, toDate(0) AS d, level FROM ${persons}`, values, partial, total);
+    }
     return talliedByKey(env, rows(sql`argMinIf(${key}, timestamp, ${conds[0]!}) AS k`), values, partial, total);
   }
   return tallied(env, rows(sql`${firstSegments(env.segments, conds[0]!)} AS rv`), partial, total);

@@ -6,7 +6,7 @@ import { FIRST_EVENT_DIMENSIONS } from '../../storage/clickhouse/migrations/0002
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import type { MetricDefinition, SeriesDef } from './schema.js';
 import { resolveGroupedPersons } from '../shared/persons.js';
-import { dailyTwoStepFunnel, funnelLevel } from './funnel-two-step.js';
+import { dailyTwoStepFunnel, funnelLevel, isTwoStep, twoStepPersons } from './funnel-two-step.js';
 import { activePersonsAnswer, activePersonsSeries } from './active-persons.js';
 import { type AtomEnv, eventIs, paidChannels, rawSegments, segmentExpr, segmentKeep, segmentTags, source } from './segment.js';
 
@@ -173,14 +173,19 @@ function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
 export type FunnelSteps = { event: string; filters: Filter[] }[];
 
 /** The step conditions (the first one inside the period) and the events a funnel reads. */
-export function funnelSource(steps: FunnelSteps, windowMs: number, env: AtomEnv): { conds: Fragment[]; src: Fragment; range: { from: Date; to: Date } } {
+export function funnelSource(
+  steps: FunnelSteps,
+  windowMs: number,
+  env: AtomEnv,
+  o: { unresolved?: boolean } = {},
+): { conds: Fragment[]; src: Fragment; range: { from: Date; to: Date } } {
   const inRange = sql`timestamp < ${p.dateTime(env.to)}`;
   const conds = steps.map((st, i) => {
     const c = sql`(${eventIs(st.event)} AND ${compileFilters(st.filters)})`;
     return i === 0 ? sql`(${c} AND ${inRange})` : c;
   });
   const range = { from: env.from, to: new Date(env.to.getTime() + windowMs) };
-  return { conds, src: source(env, { ...range, events: steps.map((s) => s.event) }), range };
+  return { conds, src: source(env, { ...range, events: steps.map((s) => s.event), ...(o.unresolved ? { unresolved: true } : {}) }), range };
 }
 
 /**
@@ -195,7 +200,10 @@ function compileFunnel(steps: FunnelSteps, windowMs: number, env: AtomEnv): Frag
   if (twoStep) {
     return grouped(sql`(SELECT v AS seg, converted FROM ${twoStep})`, sql`toFloat64(countIf(converted)) AS num, toFloat64(count()) AS den, 0 AS x`, env);
   }
-  const { conds, src, range } = funnelSource(steps, windowMs, env);
+  const perPersonArrays = !env.segment?.byDay && !env.windowFunnelOnly && isTwoStep(steps);
+  const { conds, src, range } = funnelSource(steps, windowMs, env, { unresolved: perPersonArrays });
+  const total = sql`toFloat64(countIf(level = ${p.uint32(steps.length)})) AS num, toFloat64(count()) AS den, 0 AS x`;
+  if (perPersonArrays) return grouped(sql`(SELECT v AS seg, level FROM ${twoStepPersons(conds, src, windowMs, range.from, env.projectId, seg)})`, total, env);
   const level = funnelLevel(steps, conds, windowMs, range.from, { perDay: !!env.segment?.byDay, windowFunnelOnly: env.windowFunnelOnly });
   // A daily series counts each person once per local day they enter (conversions within
   // that day): returning persons are in the daily denominators, so a day on which one
@@ -206,7 +214,7 @@ function compileFunnel(steps: FunnelSteps, windowMs: number, env: AtomEnv): Frag
     sql`(SELECT argMinIf(${seg}, timestamp, ${conds[0]!}) AS seg,
         ${level} AS level
       FROM ${src} GROUP BY ${perDay} HAVING countIf(${conds[0]!}) > 0)`,
-    sql`toFloat64(countIf(level = ${p.uint32(steps.length)})) AS num, toFloat64(count()) AS den, 0 AS x`,
+    total,
     env,
   );
 }

@@ -90,7 +90,7 @@ export function dailyTwoStepFunnel(steps: FunnelSteps, windowMs: number, env: At
 }
 
 /** Two steps of different events, neither `$any`: what the array forms here compute. */
-function isTwoStep(steps: FunnelSteps): boolean {
+export function isTwoStep(steps: FunnelSteps): boolean {
   const [first, second] = steps;
   return steps.length === 2 && !!first && !!second && first.event !== second.event && first.event !== '$any' && second.event !== '$any';
 }
@@ -112,10 +112,45 @@ function isTwoStep(steps: FunnelSteps): boolean {
 function twoStepLevel(steps: FunnelSteps, conds: readonly Fragment[], windowMs: number, from: Date): Fragment | undefined {
   const [entry, second] = conds;
   if (!isTwoStep(steps) || !entry || !second) return undefined;
-  const x = sql`toUInt64(toUnixTimestamp64Milli(timestamp) - ${p.int64(from.getTime())}) * 2 + if(${entry}, 0, 1)`;
+  return levelOfArray(sql`groupArrayIf(${packedStep(entry, from)}, ${entry} OR ${second})`, windowMs);
+}
+
+/** Per event `2 × (ms since from) + step`: what `twoStepLevel` and `twoStepPersons` collect. */
+function packedStep(entry: Fragment, from: Date): Fragment {
+  return sql`toUInt64(toUnixTimestamp64Milli(timestamp) - ${p.int64(from.getTime())}) * 2 + if(${entry}, 0, 1)`;
+}
+
+/** The level (1 entered, 2 converted) from an unsorted array of `packedStep`s. */
+function levelOfArray(array: Fragment, windowMs: number): Fragment {
   return sql`arrayExists((x, n) -> bitAnd(x, 1) = 0 AND n > 0 AND n - x <= ${p.uint64(2 * windowMs + 1)},
-        arraySort(groupArrayIf(${x}, ${entry} OR ${second})) AS f_ps,
+        arraySort(${array}) AS f_ps,
         arrayReverseFill(n -> n > 0, arrayMap(x -> if(bitAnd(x, 1) = 1, x, 0), f_ps))) + 1`;
+}
+
+/**
+ * A two-step funnel over a whole period, per person: rows `v` (`value` at the person's
+ * earliest entry) and `level`, for persons with an entry. The same arrays as `twoStepLevel`,
+ * collected per person written at ingest (`src` from `funnelSource(…, { unresolved: true })`)
+ * and joined for merged persons afterwards (`resolveGroupedPersons`: the earliest entry's
+ * value over the groups, the arrays concatenated), so the identity join runs once per
+ * person instead of once per event: the call rate by four dimensions over a quarter of the
+ * 100 M demo, 6.1 → 5.1 s (same rows). `value` is a row expression (a segment or key).
+ */
+export function twoStepPersons(conds: readonly Fragment[], src: Fragment, windowMs: number, from: Date, projectId: string, value: Fragment): Fragment {
+  const [entry, second] = conds;
+  if (conds.length !== 2 || !entry || !second) throw new RangeError('twoStepPersons needs a two-step funnel (see isTwoStep)');
+  return sql`(
+    SELECT v, ${levelOfArray(sql`xs`, windowMs)} AS level
+    FROM ${resolveGroupedPersons({
+      projectId,
+      grouped: sql`SELECT person_id, argMinIf(${value}, timestamp, ${entry}) AS v, minIf(timestamp, ${entry}) AS t0,
+          countIf(${entry}) AS entries, groupArrayIf(${packedStep(entry, from)}, ${entry} OR ${second}) AS xs
+        FROM ${src} GROUP BY person_id`,
+      keys: [],
+      merges: sql`argMinIf(g.v, g.t0, g.entries > 0) AS v, sum(g.entries) AS entries, groupArrayArray(g.xs) AS xs`,
+    })}
+    WHERE entries > 0
+  )`;
 }
 
 /**

@@ -321,8 +321,10 @@ describe('built-in metrics on the blueprint', () => {
     //  p6 call before the view → not; p7 view 23:50 on the last day, call 20 min after the
     //  period's end → converted per person (calls count up to the end + the window), not per day;
     //  p8 only after the period → not an entry; p9 (baidu, anonymous) views and p10 calls,
-    //  merged p9 → p10 → one converted person; p11 views on 07-09 (no call) and 07-10 (call).
-    // Per person: 9 entered (p1–p7, p9/10, p11), 7 converted (p1, p2, p4, p5, p7, p9/10, p11).
+    //  merged p9 → p10 → one converted person; p11 views on 07-09 (no call) and 07-10 (call);
+    //  p12 (wechat view 02:00Z) merged into p13 (douyin view 01:00Z, call 02:30Z): both of the
+    //  merged persons entered, the earlier entry (p13's, douyin) gives the segment → converted.
+    // Per person: 10 entered (p1–p7, p9/10, p11, p12/13), 8 converted (p1, p2, p4, p5, p7, p9/10, p11, p12/13).
     const F = 'fun2';
     const v = (n: number, at: string, channel = 'douyin') => ev(F, n, 'anchor_wall_view', at, { channel, region: n % 2 ? 'cn-bj' : 'cn-sh' });
     const c = (n: number, at: string) => ev(F, n, 'robot_call', at, { channel: 'douyin' });
@@ -340,12 +342,16 @@ describe('built-in metrics on the blueprint', () => {
         v(8, '2025-07-13T16:30:00.000Z'), c(8, '2025-07-13T16:40:00.000Z'),
         v(9, '2025-07-09T01:00:00.000Z', 'baidu'), c(10, '2025-07-09T01:20:00.000Z'),
         v(11, '2025-07-09T01:00:00.000Z'), v(11, '2025-07-10T01:00:00.000Z'), c(11, '2025-07-10T01:30:00.000Z'),
+        v(12, '2025-07-11T02:00:00.000Z', 'wechat'), v(13, '2025-07-11T01:00:00.000Z'), c(13, '2025-07-11T02:30:00.000Z'),
       ],
       [],
       {},
       'Asia/Shanghai',
     );
-    await s.engine.insert('person_overrides', [{ project_id: F, old_person_id: personId(9), override_person_id: personId(10), version: 1 }]);
+    await s.engine.insert('person_overrides', [
+      { project_id: F, old_person_id: personId(9), override_person_id: personId(10), version: 1 },
+      { project_id: F, old_person_id: personId(12), override_person_id: personId(13), version: 1 },
+    ]);
     const funnel = { kind: 'funnel' as const, order: 'ordered' as const, steps: [{ event: 'anchor_wall_view', filters: [] }, { event: 'robot_call', filters: [] }], window: { value: 1, unit: 'hour' as const } };
     const env: AtomEnv = {
       projectId: F,
@@ -362,7 +368,7 @@ describe('built-in metrics on the blueprint', () => {
       expect([q.sql.includes('arrayReverseFill'), q.sql.includes('windowFunnel')]).toEqual([!e.windowFunnelOnly, !!e.windowFunnelOnly]);
       return (await s.engine.query<{ seg: string; num: number; den: number }>(q)).map((r) => [r.seg, r.num, r.den]);
     };
-    expect(await run(env)).toEqual([['', 7, 9]]);
+    expect(await run(env)).toEqual([['', 8, 10]]);
     const channel: Segment = { property: 'channel', type: 'event' };
     const region: Segment = { property: 'region', type: 'event' };
     const day: Segment = { property: '', type: 'event', byDay: true };
@@ -377,8 +383,9 @@ describe('built-in metrics on the blueprint', () => {
     for (const e of cases) expect(await run(e)).toEqual(await run({ ...e, windowFunnelOnly: true }));
     // Day by day: 07-08 has p1–p6 entering, with p1, p2, p5 converted (p4's call is the next day).
     expect((await run({ ...env, segment: day })).find(([seg]) => seg === '2025-07-08|')).toEqual(['2025-07-08|', 3, 6]);
-    // By channel of the first entry: baidu p9/10 (1 / 1), wechat p5 (1 / 1), douyin the other seven (5 / 7).
-    expect(await run({ ...env, segment: channel })).toEqual([['baidu', 1, 1], ['douyin', 5, 7], ['wechat', 1, 1]]);
+    // By channel of the first entry: baidu p9/10 (1 / 1), wechat p5 (1 / 1), douyin the other eight (6 / 8).
+    expect(await run({ ...env, segment: channel })).toEqual([['baidu', 1, 1], ['douyin', 6, 8], ['wechat', 1, 1]]);
+    expect(await run({ ...env, segments: [channel] })).toEqual([['0:baidu', 1, 1], ['0:douyin', 6, 8], ['0:wechat', 1, 1]]);
   });
 
   it('counts only complete days while a period is running', async () => {
