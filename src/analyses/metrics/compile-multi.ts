@@ -50,12 +50,21 @@ const byDay = (env: MultiEnv) => env.segments.some((s) => s.byDay);
 const localDay = (env: MultiEnv, time: Fragment = sql`timestamp`) => sql`toDate(${time}, ${p.string(env.timeZone)})`;
 /** The day a row counts on: its local day for daily series, else one constant day. */
 const rowDay = (env: MultiEnv) => (byDay(env) ? localDay(env) : sql`toDate(0)`);
+/**
+ * `, d` after the other GROUP BY keys for daily series, else nothing: the constant day is
+ * selected but not grouped by. Why: a constant among the keys still changes how ClickHouse
+ * hashes them; active persons over a quarter by four dimensions (51 M events grouped by
+ * key and person) took 10.7 s with it and 8.0 s without (same rows).
+ */
+const dayKey = (env: MultiEnv) => (byDay(env) ? sql`, d` : sql.empty);
+/** `d` of rows grouped with `dayKey`: the inner rows' day, or the constant day again. */
+const groupedDay = (env: MultiEnv) => (byDay(env) ? sql`d` : sql`toDate(0) AS d`);
 const tags = (env: MultiEnv, raw: Fragment, day: Fragment) => segmentTags(env.segments, raw, day);
 
 /** Sums: partial sums per (dimension values, day), then fanned out and summed per tag. */
 function additive(env: MultiEnv, src: Fragment, partial: Fragment, total: Fragment): Fragment {
   return sql`SELECT seg, ${total} FROM (
-    SELECT ${rawSegments(env.segments)} AS rv, ${rowDay(env)} AS d, ${partial} FROM ${src} GROUP BY rv, d
+    SELECT ${rawSegments(env.segments)} AS rv, ${rowDay(env)} AS d, ${partial} FROM ${src} GROUP BY rv${dayKey(env)}
   ) ARRAY JOIN ${tags(env, sql`rv`, sql`d`)} AS seg GROUP BY seg ORDER BY seg`;
 }
 
@@ -66,7 +75,7 @@ function additive(env: MultiEnv, src: Fragment, partial: Fragment, total: Fragme
  */
 function tallied(env: MultiEnv, inner: Fragment, partial: Fragment, total: Fragment): Fragment {
   return sql`SELECT seg, ${total} FROM (
-    SELECT rv, d, ${partial} FROM (${inner}) GROUP BY rv, d
+    SELECT rv, ${groupedDay(env)}, ${partial} FROM (${inner}) GROUP BY rv${dayKey(env)}
   ) ARRAY JOIN ${tags(env, sql`rv`, sql`d`)} AS seg GROUP BY seg ORDER BY seg`;
 }
 
@@ -77,7 +86,7 @@ function tallied(env: MultiEnv, inner: Fragment, partial: Fragment, total: Fragm
  */
 function talliedByKey(env: MultiEnv, inner: Fragment, values: Fragment, partial: Fragment, total: Fragment): Fragment {
   return sql`SELECT seg, ${total} FROM (
-    ${withKeyValues(sql`(SELECT k, d, ${partial} FROM (${inner}) GROUP BY k, d)`, values)}
+    ${withKeyValues(sql`(SELECT k, ${groupedDay(env)}, ${partial} FROM (${inner}) GROUP BY k${dayKey(env)})`, values)}
   ) ARRAY JOIN ${tags(env, sql`rv`, sql`d`)} AS seg GROUP BY seg ORDER BY seg`;
 }
 
@@ -114,8 +123,8 @@ type KeyRange = { from: Date; to: Date; events: readonly string[] };
  */
 function perPersonRows(env: MultiEnv, src: Fragment, range: KeyRange): Fragment {
   const key = segmentKey(env.segments);
-  if (!key) return resolvePersonsOf(env.projectId, sql`SELECT ${rawSegments(env.segments)} AS rv, ${rowDay(env)} AS d, person_id, count() AS c FROM ${src} GROUP BY rv, d, person_id`);
-  const rows = resolvePersonsOf(env.projectId, sql`SELECT ${key} AS k, ${rowDay(env)} AS d, person_id, count() AS c FROM ${src} GROUP BY k, d, person_id`);
+  if (!key) return resolvePersonsOf(env.projectId, sql`SELECT ${rawSegments(env.segments)} AS rv, ${rowDay(env)} AS d, person_id, count() AS c FROM ${src} GROUP BY rv${dayKey(env)}, person_id`);
+  const rows = resolvePersonsOf(env.projectId, sql`SELECT ${key} AS k, ${rowDay(env)} AS d, person_id, count() AS c FROM ${src} GROUP BY k${dayKey(env)}, person_id`);
   return withKeyValues(rows, segmentKeyValues(env.segments, keyRows(env, range)));
 }
 

@@ -140,7 +140,8 @@ function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
     }
     case 'repeat_persons':
       return grouped(
-        sql`(SELECT ${seg} AS seg, person_id, count() AS c FROM ${src} GROUP BY seg, person_id)`,
+        // Without a segment, seg is a constant and not grouped by (see compile-multi.ts's dayKey).
+        sql`(SELECT ${seg} AS seg, person_id, count() AS c FROM ${src} GROUP BY ${env.segment ? sql`seg, ` : sql.empty}person_id)`,
         sql`toFloat64(countIf(c >= 2)) AS num, toFloat64(count()) AS den, 0 AS x`,
         env,
       );
