@@ -4,7 +4,7 @@ import type { Filter } from '../shared/filters.js';
 import { eventsWithPersons, resolvePersonsOf } from '../shared/persons.js';
 import { propertyNumber } from '../shared/properties.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
-import { type Atom, compileChannels, EPOCH, firstEventsSource, firstTimes, firstTimesOfFirstEvents, funnelSource, retentionSources, WINDOW_MS } from './compile.js';
+import { type Atom, compileChannels, EPOCH, firstEventsSource, firstTimes, firstTimesOfFirstEvents, funnelSource, npsResponses, retentionSources, WINDOW_MS } from './compile.js';
 import type { SeriesDef } from './schema.js';
 import { dailyTwoStepFunnel, funnelLevel, isTwoStep, twoStepPersons } from './funnel-two-step.js';
 import { activePersonsAnswer, activePersonsSeries } from './active-persons.js';
@@ -36,7 +36,7 @@ export function compileAtomMulti(atom: Atom, env: AtomEnv & { segments: Segment[
       const src = source(env, { from: env.from, to: env.to, events: [atom.event], filters: atom.filters as Filter[], extraWhere: eventIs(atom.event) });
       return additive(
         env,
-        sql`(SELECT *, ${propertyNumber(atom.property)} AS score FROM ${src} WHERE score IS NOT NULL AND score >= 0 AND score <= 10)`,
+        npsResponses(sql`*`, src, atom.property),
         sql`countIf(score >= 9) AS a, count() AS b, countIf(score <= 6) AS c`,
         sql`toFloat64(sum(a)) AS num, toFloat64(sum(b)) AS den, toFloat64(sum(c)) AS x`,
       );

@@ -297,12 +297,23 @@ export function compileChannels(measure: 'spend' | 'impressions' | 'clicks', env
   );
 }
 
+/**
+ * The rows of `src` (`columns` of them) with `score`, the NPS answer, keeping answers 0–10.
+ * `optimize_move_to_prewhere = 0`: ClickHouse would otherwise move the score test into
+ * PREWHERE and parse the JSON of every event in the granules it reads, not only of the
+ * survey's (a quarter's NPS on the 100 M demo: 2.1 → 0.9 s, same rows).
+ */
+export function npsResponses(columns: Fragment, src: Fragment, property: string): Fragment {
+  return sql`(SELECT ${columns}, ${propertyNumber(property)} AS score FROM ${src}
+    WHERE score IS NOT NULL AND score >= 0 AND score <= 10 SETTINGS optimize_move_to_prewhere = 0)`;
+}
+
 /** NPS responses: promoters (9–10) in num, detractors (0–6) in x, responses in den. */
 function compileNps(a: Extract<Atom, { kind: 'nps' }>, env: AtomEnv): Fragment {
   const seg = segmentExpr(env.segment, env.timeZone);
   const src = source(env, { from: env.from, to: env.to, events: [a.event], filters: a.filters as Filter[], extraWhere: eventIs(a.event) });
   return grouped(
-    sql`(SELECT ${seg} AS seg, ${propertyNumber(a.property)} AS score FROM ${src} WHERE score IS NOT NULL AND score >= 0 AND score <= 10)`,
+    npsResponses(sql`${seg} AS seg`, src, a.property),
     sql`toFloat64(countIf(score >= 9)) AS num, toFloat64(count()) AS den, toFloat64(countIf(score <= 6)) AS x`,
     env,
   );
