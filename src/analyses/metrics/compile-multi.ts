@@ -33,7 +33,7 @@ export function compileAtomMulti(atom: Atom, env: AtomEnv & { segments: Segment[
     case 'channels':
       return compileChannels(atom.measure, env);
     case 'nps': {
-      const src = source(env, { from: env.from, to: env.to, events: [atom.event], filters: atom.filters as Filter[], extraWhere: eventIs(atom.event) });
+      const src = source(env, { from: env.from, to: env.to, events: [atom.event], filters: atom.filters as Filter[], extraWhere: eventIs(atom.event), withoutPersons: true });
       return additive(
         env,
         npsResponses(sql`*`, src, atom.property),
@@ -133,18 +133,19 @@ function series(s: SeriesDef, env: MultiEnv): Fragment {
   const extra = s.paidChannelsOnly ? paidChannels(env) : undefined;
   const baseOptions = (from: Date) => ({ from, to: env.to, events: [s.event], filters: s.filters as Filter[], extraWhere: extra ? sql`${eventIs(s.event)} AND ${extra}` : eventIs(s.event) });
   const base = (from: Date) => source(env, baseOptions(from));
-  const src = base(env.from);
   /** For per-person rows, which resolve persons after grouping (perPersonRows). */
   const unresolved = source(env, { ...baseOptions(env.from), unresolved: true });
+  /** For event counts and sums, which read no person: no identity join. */
+  const events = source(env, { ...baseOptions(env.from), withoutPersons: true });
   const range: KeyRange = { from: env.from, to: env.to, events: [s.event] };
   const raw = rawSegments(env.segments);
   switch (s.math) {
     case 'total':
-      return additive(env, src, sql`count() AS a`, sql`toFloat64(sum(a)) AS num, 1 AS den, 0 AS x`);
+      return additive(env, events, sql`count() AS a`, sql`toFloat64(sum(a)) AS num, 1 AS den, 0 AS x`);
     case 'sum':
     case 'avg': {
       const v = propertyNumber(s.property!);
-      return additive(env, sql`(SELECT *, ${v} AS v FROM ${src})`, sql`sum(assumeNotNull(ifNull(v, 0))) AS a, count(v) AS b`, sql`toFloat64(sum(a)) AS num, toFloat64(sum(b)) AS den, 0 AS x`);
+      return additive(env, sql`(SELECT *, ${v} AS v FROM ${events})`, sql`sum(assumeNotNull(ifNull(v, 0))) AS a, count(v) AS b`, sql`toFloat64(sum(a)) AS num, toFloat64(sum(b)) AS den, 0 AS x`);
     }
     case 'unique_persons':
       return perPerson(env, unresolved, range, sql`toFloat64(uniqExact(person_id)) AS num, 1 AS den, 0 AS x`);

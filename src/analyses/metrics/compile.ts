@@ -125,10 +125,12 @@ function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
   const baseOptions = (from: Date) => ({ from, to: env.to, events: [s.event], filters: s.filters as Filter[], extraWhere: extra ? sql`${eventIs(s.event)} AND ${extra}` : eventIs(s.event) });
   const base = (from: Date) => source(env, baseOptions(from));
   const src = base(env.from);
+  // Event counts and sums read no person: no identity join.
+  const events = source(env, { ...baseOptions(env.from), withoutPersons: true });
   const tz = p.string(env.timeZone);
   switch (s.math) {
     case 'total':
-      return grouped(sql`(SELECT ${seg} AS seg FROM ${src})`, sql`toFloat64(count()) AS num, 1 AS den, 0 AS x`, env);
+      return grouped(sql`(SELECT ${seg} AS seg FROM ${events})`, sql`toFloat64(count()) AS num, 1 AS den, 0 AS x`, env);
     case 'unique_persons':
       return grouped(sql`(SELECT ${seg} AS seg, person_id FROM ${src})`, sql`toFloat64(uniqExact(person_id)) AS num, 1 AS den, 0 AS x`, env);
     case 'per_person_avg':
@@ -136,7 +138,7 @@ function compileSeries(s: SeriesDef, env: AtomEnv): Fragment {
     case 'sum':
     case 'avg': {
       const v = propertyNumber(s.property!);
-      return grouped(sql`(SELECT ${seg} AS seg, ${v} AS v FROM ${src})`, sql`toFloat64(sum(assumeNotNull(ifNull(v, 0)))) AS num, toFloat64(count(v)) AS den, 0 AS x`, env);
+      return grouped(sql`(SELECT ${seg} AS seg, ${v} AS v FROM ${events})`, sql`toFloat64(sum(assumeNotNull(ifNull(v, 0)))) AS num, toFloat64(count(v)) AS den, 0 AS x`, env);
     }
     case 'repeat_persons':
       return grouped(
@@ -311,7 +313,7 @@ export function npsResponses(columns: Fragment, src: Fragment, property: string)
 /** NPS responses: promoters (9–10) in num, detractors (0–6) in x, responses in den. */
 function compileNps(a: Extract<Atom, { kind: 'nps' }>, env: AtomEnv): Fragment {
   const seg = segmentExpr(env.segment, env.timeZone);
-  const src = source(env, { from: env.from, to: env.to, events: [a.event], filters: a.filters as Filter[], extraWhere: eventIs(a.event) });
+  const src = source(env, { from: env.from, to: env.to, events: [a.event], filters: a.filters as Filter[], extraWhere: eventIs(a.event), withoutPersons: true });
   return grouped(
     npsResponses(sql`${seg} AS seg`, src, a.property),
     sql`toFloat64(countIf(score >= 9)) AS num, toFloat64(count()) AS den, toFloat64(countIf(score <= 6)) AS x`,

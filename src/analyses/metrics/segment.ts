@@ -156,9 +156,14 @@ export function eventIs(event: string): Fragment {
  * (unless one is `$any`) and to event filters; person filters and person-property
  * segments join the persons table. `unresolved`: `person_id` is the person written at
  * ingest, for a caller that groups by it and then resolves with `resolveGroupedPersons`
- * (ignored — persons resolved per row — when person properties are read).
+ * (ignored — persons resolved per row — when person properties are read). `withoutPersons`:
+ * the caller reads no person (event counts, sums, NPS answers), so the identity join is
+ * skipped and `person_id` left out (again unless person properties are read).
  */
-export function source(env: AtomEnv, o: { from: Date; to: Date; events: string[]; filters?: Filter[]; extraWhere?: Fragment; unresolved?: boolean }): Fragment {
+export function source(
+  env: AtomEnv,
+  o: { from: Date; to: Date; events: string[]; filters?: Filter[]; extraWhere?: Fragment; unresolved?: boolean; withoutPersons?: boolean },
+): Fragment {
   const eventFilters = (o.filters ?? []).filter((f) => f.type !== 'person');
   const personFilters = (o.filters ?? []).filter((f) => f.type === 'person');
   const where: Fragment[] = [];
@@ -173,6 +178,7 @@ export function source(env: AtomEnv, o: { from: Date; to: Date; events: string[]
     ...(personFilters.length ? { personWhere: compileFilters(personFilters) } : {}),
     ...(needPersons ? { withPersonProperties: true } : {}),
     ...(o.unresolved ? { unresolvedPersons: true } : {}),
+    ...(o.withoutPersons ? { withoutPersons: true } : {}),
   });
 }
 
