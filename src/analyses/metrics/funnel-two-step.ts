@@ -34,9 +34,9 @@ import type { FunnelSteps } from './compile.js';
  * groups. On the 100 M demo's daily call rate (22.5 M person-days over 136 days)
  * windowFunnel took 37 s, an ASOF join of entries to next calls 25–26 s, this form with a
  * tuple per event 16.7 s, and with one packed number per event 15.4 s (same rows). Then
- * (2026-11-22, same rows): sorting with tuple keys → numeric keys and the identity join per
- * person instead of per event, 17.1 → see docs/performance.md. Over a whole period see
- * `twoStepLevel`, the same idea per person.
+ * (same rows): numeric sort keys instead of tuples, the identity join per person instead of
+ * per event, and the key values read from entries only, 17.2 → 12.4 s. Over a whole period
+ * see `twoStepPersons`, the same idea per person.
  *
  * undefined when the funnel has other than two steps, or both steps are the same event
  * (one event would be both), or a step is `$any`: those keep windowFunnel.
@@ -107,7 +107,10 @@ export function isTwoStep(steps: FunnelSteps): boolean {
  * Why: windowFunnel keeps a (timestamp, step) list per person and was the slower form here
  * once the array holds plain numbers (a tuple per event cost 3× as much to collect): on
  * the 100 M demo's call rate over a quarter by four dimensions, 7.1 → 5.2 s (same rows).
- * undefined for other funnels, which keep windowFunnel.
+ * Since then the callers whose entry value is a row expression use `twoStepPersons` (the
+ * identity join per person); this aggregate form stays for per-person rows whose entry
+ * value is itself an aggregate (person-property segments). undefined for other funnels,
+ * which keep windowFunnel.
  */
 function twoStepLevel(steps: FunnelSteps, conds: readonly Fragment[], windowMs: number, from: Date): Fragment | undefined {
   const [entry, second] = conds;
