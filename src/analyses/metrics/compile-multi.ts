@@ -6,7 +6,7 @@ import { propertyNumber } from '../shared/properties.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import { type Atom, compileChannels, EPOCH, firstEventsSource, firstTimes, firstTimesOfFirstEvents, funnelSource, npsResponses, retentionSources, WINDOW_MS } from './compile.js';
 import type { SeriesDef } from './schema.js';
-import { dailyTwoStepFunnel, funnelLevel, isTwoStep, twoStepPersons } from './funnel-two-step.js';
+import { dailyTwoStepFunnel, twoStepPersons, usesTwoStepPersons, windowFunnelLevel } from './funnel-two-step.js';
 import { activePersonsAnswer, activePersonsSeries } from './active-persons.js';
 import { type AtomEnv, eventIs, firstSegments, paidChannels, rawSegments, type Segment, segmentKey, segmentKeyValues, segmentTags, source } from './segment.js';
 
@@ -196,10 +196,10 @@ function funnel(atom: Extract<Atom, { kind: 'funnel' }>, env: MultiEnv): Fragmen
   const daily = byDay(env);
   const key = segmentKey(env.segments);
   const twoStep = key && daily && !env.windowFunnelOnly ? dailyTwoStepFunnel(atom.steps, windowMs, env, key) : undefined;
-  // Over a whole period with a key: the per-person arrays of twoStepPersons (identity joined per person).
-  const perPersonArrays = !!key && !daily && !env.windowFunnelOnly && isTwoStep(atom.steps);
+  // Two steps over a whole period: the per-person arrays of twoStepPersons (identity joined per person).
+  const perPersonArrays = usesTwoStepPersons(atom.steps, { daily, windowFunnelOnly: env.windowFunnelOnly });
   const { conds, src, range } = funnelSource(atom.steps, windowMs, env, { unresolved: perPersonArrays });
-  const level = funnelLevel(atom.steps, conds, windowMs, range.from, { perDay: daily, windowFunnelOnly: env.windowFunnelOnly });
+  const level = windowFunnelLevel(conds, windowMs);
   const rows = (entry: Fragment) => sql`SELECT ${entry}, ${daily ? localDay(env) : sql`toDate(0)`} AS d,
       ${level} AS level
     FROM ${src} GROUP BY person_id${daily ? sql`, d` : sql.empty} HAVING countIf(${conds[0]!}) > 0`;
@@ -210,10 +210,14 @@ function funnel(atom: Extract<Atom, { kind: 'funnel' }>, env: MultiEnv): Fragmen
     const values = segmentKeyValues(env.segments, keyRows(env, { ...range, events: [atom.steps[0]!.event] }));
     if (twoStep) return talliedByKey(env, sql`SELECT v AS k, d, converted FROM ${twoStep}`, values, sql`countIf(converted) AS a, count() AS b`, total);
     if (perPersonArrays) {
-      const persons = twoStepPersons(conds, src, windowMs, range.from, env.projectId, key);
+      const persons = twoStepPersons(conds, src, windowMs, range.from, env.projectId, sql`argMinIf(${key}, timestamp, ${conds[0]!})`);
       return talliedByKey(env, sql`SELECT v AS k, toDate(0) AS d, level FROM ${persons}`, values, partial, total);
     }
     return talliedByKey(env, rows(sql`argMinIf(${key}, timestamp, ${conds[0]!}) AS k`), values, partial, total);
+  }
+  if (perPersonArrays) {
+    const persons = twoStepPersons(conds, src, windowMs, range.from, env.projectId, firstSegments(env.segments, conds[0]!));
+    return tallied(env, sql`SELECT v AS rv, toDate(0) AS d, level FROM ${persons}`, partial, total);
   }
   return tallied(env, rows(sql`${firstSegments(env.segments, conds[0]!)} AS rv`), partial, total);
 }

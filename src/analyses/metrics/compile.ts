@@ -6,7 +6,7 @@ import { FIRST_EVENT_DIMENSIONS } from '../../storage/clickhouse/migrations/0002
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import type { MetricDefinition, SeriesDef } from './schema.js';
 import { resolveGroupedPersons } from '../shared/persons.js';
-import { dailyTwoStepFunnel, funnelLevel, isTwoStep, twoStepPersons } from './funnel-two-step.js';
+import { dailyTwoStepFunnel, twoStepPersons, usesTwoStepPersons, windowFunnelLevel } from './funnel-two-step.js';
 import { activePersonsAnswer, activePersonsSeries } from './active-persons.js';
 import { type AtomEnv, eventIs, paidChannels, rawSegments, segmentExpr, segmentKeep, segmentTags, source } from './segment.js';
 
@@ -203,11 +203,11 @@ function compileFunnel(steps: FunnelSteps, windowMs: number, env: AtomEnv): Frag
   if (twoStep) {
     return grouped(sql`(SELECT v AS seg, converted FROM ${twoStep})`, sql`toFloat64(countIf(converted)) AS num, toFloat64(count()) AS den, 0 AS x`, env);
   }
-  const perPersonArrays = !env.segment?.byDay && !env.windowFunnelOnly && isTwoStep(steps);
+  const perPersonArrays = usesTwoStepPersons(steps, { daily: !!env.segment?.byDay, windowFunnelOnly: env.windowFunnelOnly });
   const { conds, src, range } = funnelSource(steps, windowMs, env, { unresolved: perPersonArrays });
   const total = sql`toFloat64(countIf(level = ${p.uint32(steps.length)})) AS num, toFloat64(count()) AS den, 0 AS x`;
-  if (perPersonArrays) return grouped(sql`(SELECT v AS seg, level FROM ${twoStepPersons(conds, src, windowMs, range.from, env.projectId, seg)})`, total, env);
-  const level = funnelLevel(steps, conds, windowMs, range.from, { perDay: !!env.segment?.byDay, windowFunnelOnly: env.windowFunnelOnly });
+  if (perPersonArrays) return grouped(sql`(SELECT v AS seg, level FROM ${twoStepPersons(conds, src, windowMs, range.from, env.projectId, sql`argMinIf(${seg}, timestamp, ${conds[0]!})`)})`, total, env);
+  const level = windowFunnelLevel(conds, windowMs);
   // A daily series counts each person once per local day they enter (conversions within
   // that day): returning persons are in the daily denominators, so a day on which one
   // version breaks a step shows in the whole project's series too. Over a whole span, a

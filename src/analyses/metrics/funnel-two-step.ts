@@ -95,30 +95,7 @@ export function isTwoStep(steps: FunnelSteps): boolean {
   return steps.length === 2 && !!first && !!second && first.event !== second.event && first.event !== '$any' && second.event !== '$any';
 }
 
-/**
- * `windowFunnel`'s level (1 entered, 2 converted) of a two-step funnel, as an aggregate over
- * one person's events (`GROUP BY person_id`), from one sorted numeric array: per event
- * `2 × (ms since from) + step` (entries before second steps at equal times), each entry
- * paired with the next second step by `arrayReverseFill`, converted when one pair is within
- * the window (n − x ≤ 2w + 1: the same edge as windowFunnel's `≤ window`). Events matching
- * neither condition are left out. `conds`: the steps' conditions (the first one inside the
- * period), over a source that starts at `from`.
- *
- * Why: windowFunnel keeps a (timestamp, step) list per person and was the slower form here
- * once the array holds plain numbers (a tuple per event cost 3× as much to collect): on
- * the 100 M demo's call rate over a quarter by four dimensions, 7.1 → 5.2 s (same rows).
- * Since then the callers whose entry value is a row expression use `twoStepPersons` (the
- * identity join per person); this aggregate form stays for per-person rows whose entry
- * value is itself an aggregate (person-property segments). undefined for other funnels,
- * which keep windowFunnel.
- */
-function twoStepLevel(steps: FunnelSteps, conds: readonly Fragment[], windowMs: number, from: Date): Fragment | undefined {
-  const [entry, second] = conds;
-  if (!isTwoStep(steps) || !entry || !second) return undefined;
-  return levelOfArray(sql`groupArrayIf(${packedStep(entry, from)}, ${entry} OR ${second})`, windowMs);
-}
-
-/** Per event `2 × (ms since from) + step`: what `twoStepLevel` and `twoStepPersons` collect. */
+/** Per event `2 × (ms since from) + step`: what `twoStepPersons` collects. */
 function packedStep(entry: Fragment, from: Date): Fragment {
   return sql`toUInt64(toUnixTimestamp64Milli(timestamp) - ${p.int64(from.getTime())}) * 2 + if(${entry}, 0, 1)`;
 }
@@ -131,22 +108,34 @@ function levelOfArray(array: Fragment, windowMs: number): Fragment {
 }
 
 /**
- * A two-step funnel over a whole period, per person: rows `v` (`value` at the person's
- * earliest entry) and `level`, for persons with an entry. The same arrays as `twoStepLevel`,
- * collected per person written at ingest (`src` from `funnelSource(…, { unresolved: true })`)
- * and joined for merged persons afterwards (`resolveGroupedPersons`: the earliest entry's
- * value over the groups, the arrays concatenated), so the identity join runs once per
- * person instead of once per event: the call rate by four dimensions over a quarter of the
- * 100 M demo, 6.1 → 5.1 s (same rows). `value` is a row expression (a segment or key).
+ * A two-step funnel over a whole period, per person: rows `v` (the value at the person's
+ * earliest entry) and `level` (`windowFunnel`'s: 1 entered, 2 converted), for persons with
+ * an entry. Per event `2 × (ms since from) + step` (entries before second steps at equal
+ * times) in one numeric array; after sorting, each entry is paired with the next second
+ * step by `arrayReverseFill` and converts when one pair is within the window (n − x ≤ 2w +
+ * 1: the same edge as windowFunnel's `≤ window`). Events matching neither step are left
+ * out. `conds`: the steps' conditions (the first one inside the period), over `src`
+ * (`funnelSource(…, { unresolved: true })`), which starts at `from`; `firstValue` is the
+ * aggregate giving a group's value at its earliest entry (`argMinIf(<segment>, timestamp,
+ * <entry>)`, or `firstSegments`).
+ *
+ * The arrays are collected per person written at ingest and joined for merged persons
+ * afterwards (`resolveGroupedPersons`: the earliest entry's value over the groups, the
+ * arrays concatenated), so the identity join runs once per person instead of once per event.
+ *
+ * Why: windowFunnel keeps a (timestamp, step) list per person and was the slower form
+ * once the array holds plain numbers (a tuple per event cost 3× as much to collect): on the
+ * 100 M demo's call rate over a quarter by four dimensions, 7.1 → 5.2 s, and with the
+ * identity join per person 6.1 → 5.1 s (same rows).
  */
-export function twoStepPersons(conds: readonly Fragment[], src: Fragment, windowMs: number, from: Date, projectId: string, value: Fragment): Fragment {
+export function twoStepPersons(conds: readonly Fragment[], src: Fragment, windowMs: number, from: Date, projectId: string, firstValue: Fragment): Fragment {
   const [entry, second] = conds;
   if (conds.length !== 2 || !entry || !second) throw new RangeError('twoStepPersons needs a two-step funnel (see isTwoStep)');
   return sql`(
     SELECT v, ${levelOfArray(sql`xs`, windowMs)} AS level
     FROM ${resolveGroupedPersons({
       projectId,
-      grouped: sql`SELECT person_id, argMinIf(${value}, timestamp, ${entry}) AS v, minIf(timestamp, ${entry}) AS t0,
+      grouped: sql`SELECT person_id, ${firstValue} AS v, minIf(timestamp, ${entry}) AS t0,
           countIf(${entry}) AS entries, groupArrayIf(${packedStep(entry, from)}, ${entry} OR ${second}) AS xs
         FROM ${src} GROUP BY person_id`,
       keys: [],
@@ -157,12 +146,14 @@ export function twoStepPersons(conds: readonly Fragment[], src: Fragment, window
 }
 
 /**
- * The funnel level of a group of events (a person, or a person-day with `perDay`): the
- * array form of `twoStepLevel` where it applies over a whole period, else `windowFunnel`
- * (always with `windowFunnelOnly`, which tests use to compare the two). `conds` and `from`
- * as `funnelSource` gives them.
+ * Whether a funnel is computed per person by `twoStepPersons`: two steps over a whole period
+ * (daily series use `dailyTwoStepFunnel`), unless a test asks for `windowFunnel` to compare.
  */
-export function funnelLevel(steps: FunnelSteps, conds: readonly Fragment[], windowMs: number, from: Date, o: { perDay: boolean; windowFunnelOnly?: boolean | undefined }): Fragment {
-  const arrays = o.perDay || o.windowFunnelOnly ? undefined : twoStepLevel(steps, conds, windowMs, from);
-  return arrays ?? sql`windowFunnel(${p.uint64(windowMs)})(toUInt64(toUnixTimestamp64Milli(timestamp)), ${sql.join([...conds])})`;
+export function usesTwoStepPersons(steps: FunnelSteps, o: { daily: boolean; windowFunnelOnly?: boolean | undefined }): boolean {
+  return !o.daily && !o.windowFunnelOnly && isTwoStep(steps);
+}
+
+/** `windowFunnel`'s level of a group of events (a person, or a person-day): every funnel the array forms do not take. */
+export function windowFunnelLevel(conds: readonly Fragment[], windowMs: number): Fragment {
+  return sql`windowFunnel(${p.uint64(windowMs)})(toUInt64(toUnixTimestamp64Milli(timestamp)), ${sql.join([...conds])})`;
 }

@@ -372,6 +372,12 @@ describe('built-in metrics on the blueprint', () => {
     const channel: Segment = { property: 'channel', type: 'event' };
     const region: Segment = { property: 'region', type: 'event' };
     const day: Segment = { property: '', type: 'event', byDay: true };
+    // A person property: no hashed key, the entry's values as a tuple (firstSegments).
+    const plan: Segment = { property: 'plan', type: 'person' };
+    await s.engine.insert(
+      'persons',
+      [1, 2, 3, 4, 5, 6, 7, 10, 11, 13].map((n) => ({ project_id: F, id: personId(n), properties: JSON.stringify({ plan: n % 3 ? 'pro' : 'free' }), created_at: '2025-07-01 00:00:00.000', version: 1 })),
+    );
     const cases: AtomEnv[] = [
       env,
       { ...env, segment: channel },
@@ -379,6 +385,8 @@ describe('built-in metrics on the blueprint', () => {
       { ...env, segment: { ...channel, byDay: true } },
       { ...env, segments: [channel, region] },
       { ...env, segments: [day, { ...channel, byDay: true }, { ...region, byDay: true }] },
+      { ...env, segment: plan },
+      { ...env, segments: [plan, channel] },
     ];
     for (const e of cases) expect(await run(e)).toEqual(await run({ ...e, windowFunnelOnly: true }));
     // Day by day: 07-08 has p1–p6 entering, with p1, p2, p5 converted (p4's call is the next day).
@@ -386,6 +394,9 @@ describe('built-in metrics on the blueprint', () => {
     // By channel of the first entry: baidu p9/10 (1 / 1), wechat p5 (1 / 1), douyin the other eight (6 / 8).
     expect(await run({ ...env, segment: channel })).toEqual([['baidu', 1, 1], ['douyin', 6, 8], ['wechat', 1, 1]]);
     expect(await run({ ...env, segments: [channel] })).toEqual([['0:baidu', 1, 1], ['0:douyin', 6, 8], ['0:wechat', 1, 1]]);
+    // By plan (pro unless the person's number is a multiple of 3; p9 counts as p10): free are
+    // p3 (call 1 ms past the window) and p6 (call first), 0 / 2; the other eight are pro and converted, 8 / 8.
+    expect(await run({ ...env, segment: plan })).toEqual([['free', 0, 2], ['pro', 8, 8]]);
   });
 
   it('counts only complete days while a period is running', async () => {
