@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FupanError } from '../../core/errors/index.js';
+import { zoneOffsetMs } from '../../core/time-zone.js';
 
 /**
  * Calendar arithmetic in a project's time zone, done in JS so that date filters become
@@ -36,11 +37,7 @@ export function assertTimeZone(tz: string): string {
 /** A calendar date `YYYY-MM-DD` (no time zone attached). */
 export type CalendarDate = string;
 
-/**
- * Formatters by time zone, made once: building an Intl.DateTimeFormat costs tens of
- * microseconds, and a report converts thousands of instants (its profile showed ~1.3 s).
- */
-const partsFormats = new Map<string, Intl.DateTimeFormat>();
+/** Date formatters by time zone, made once (see `zoneOffsetMs` in src/core/time-zone.ts for why). */
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 function cachedFormat(cache: Map<string, Intl.DateTimeFormat>, timeZone: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
   let f = cache.get(timeZone);
@@ -53,21 +50,7 @@ function cachedFormat(cache: Map<string, Intl.DateTimeFormat>, timeZone: string,
 
 /** The zone's offset from UTC at an instant, in minutes (Asia/Shanghai: 480). */
 export function offsetMinutes(instant: Date, timeZone: string): number {
-  const parts = cachedFormat(partsFormats, timeZone, () =>
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    }),
-  ).formatToParts(instant);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
+  return Math.round(zoneOffsetMs(instant.getTime(), timeZone) / 60000);
 }
 
 /**

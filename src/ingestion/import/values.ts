@@ -1,3 +1,5 @@
+import { zoneOffsetMs } from '../../core/time-zone.js';
+
 /**
  * Cell-value parsing for imports: what ops teams' exports actually contain — numbers with
  * thousands separators and currency signs, dates as 2024/1/5 or 2024年1月5日, timestamps
@@ -87,31 +89,16 @@ const FAST_TS_RE = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{3})?$/;
 
 /** Offsets of one IANA zone, memoised per hour of UTC (zones change offset on the hour). */
 class ZoneOffsets {
-  private readonly fmt: Intl.DateTimeFormat;
   private readonly cache = new Map<number, number>();
   constructor(readonly timeZone: string) {
-    this.fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
+    zoneOffsetMs(0, timeZone); // an unknown zone throws here, when the zone is first named
   }
   /** Offset (ms) of the zone at the UTC instant `utcMs`. */
   offsetAt(utcMs: number): number {
     const hour = Math.floor(utcMs / 3_600_000);
     let off = this.cache.get(hour);
     if (off === undefined) {
-      const parts: Record<string, number> = {};
-      for (const p of this.fmt.formatToParts(new Date(hour * 3_600_000))) {
-        if (p.type !== 'literal') parts[p.type] = Number(p.value);
-      }
-      const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-      off = asUtc - hour * 3_600_000;
+      off = zoneOffsetMs(hour * 3_600_000, this.timeZone);
       if (this.cache.size > 100_000) this.cache.clear();
       this.cache.set(hour, off);
     }
