@@ -4,6 +4,7 @@ import {
   activePersonsDimension,
   bitmapProbe,
   coversWholeHours,
+  localMidnights,
   mergedNumbers,
   resolvedPersons,
   unnumberedFlag,
@@ -18,6 +19,12 @@ const WINDOW: Partial<Record<SeriesDef['math'], number>> = { unique_persons: 0, 
 
 function windowStart(s: SeriesDef, env: AtomEnv): Date {
   return trailingWindowStart(env, WINDOW[s.math] ?? 0, env.timeZone);
+}
+
+/** Where the rows' buckets begin (see `rollupSpans`): none for one count per value, else local days. */
+function cuts(s: SeriesDef, env: AtomEnv, segments: readonly (Segment | undefined)[]): Date[] {
+  const byDays = (WINDOW[s.math] ?? 0) > 0 || segments.some((g) => g?.byDay);
+  return byDays ? localMidnights(windowStart(s, env), env.to, env.timeZone) : [];
 }
 
 /**
@@ -43,7 +50,14 @@ export function activePersonsProbe(s: SeriesDef, env: AtomEnv): { query: Compile
   const segments = env.segments ?? (env.segment ? [env.segment] : []);
   const dimensions = segments.length ? segments.map((g) => (g.property ? activePersonsDimension(g)! : '')) : [''];
   return {
-    query: bitmapProbe({ projectId: env.projectId, events: eventList([s.event]), dimensions, from: windowStart(s, env), to: env.to }),
+    query: bitmapProbe({
+      projectId: env.projectId,
+      events: eventList([s.event]),
+      dimensions,
+      from: windowStart(s, env),
+      to: env.to,
+      cuts: cuts(s, env, segments),
+    }),
     parts: dimensions.length,
   };
 }
@@ -68,6 +82,7 @@ function part(s: SeriesDef, env: AtomEnv, g: Segment | undefined, prefix: string
     dimension: g?.property ? activePersonsDimension(g)! : '',
     from: windowStart(s, env),
     to: env.to,
+    cuts: cuts(s, env, [g]),
   });
   const tz = p.string(env.timeZone);
   const tag = (day: Fragment) => {

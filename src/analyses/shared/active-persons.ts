@@ -3,7 +3,7 @@ import { ACTIVE_PERSON_DIMENSIONS } from '../../storage/clickhouse/migrations/00
 import type { Breakdown } from './breakdown.js';
 import { MATERIALISED } from './properties.js';
 import { personOverrides } from './persons.js';
-import { offsetMinutes } from './time-zone.js';
+import { addDays, localDate, offsetMinutes, startOfLocalDay } from './time-zone.js';
 
 /**
  * Distinct-person counts from `active_persons_hourly` (migration 0003): per UTC hour,
@@ -12,6 +12,9 @@ import { offsetMinutes } from './time-zone.js';
  * person is hashed at query time (on the 100 M-event demo: DAU by channel over 90 days in
  * ~1 s instead of 5 s). Callers check `activePersonsDimension` and `coversWholeHours`
  * first and fall back to reading events when either says no.
+ *
+ * Counts of any event read the same bitmaps merged across events, per UTC hour and per
+ * UTC day (migration 0004, `rollupSpans`).
  *
  * Persons are stored as written at ingest; `resolvedPersons` applies later merges.
  * A bitmap holding 0 counted a person without a number (written around the writer): the
@@ -50,30 +53,105 @@ export function coversWholeHours(from: Date, to: Date, timeZone: string): boolea
 }
 
 /**
- * Rows `(hour, value, persons)` of one project and dimension over [from, to), for the
- * given events (all events when `events` is undefined).
+ * How a range is read from the any-event rollups (migration 0004): its whole UTC days that
+ * no cut falls inside from `active_persons_any_daily`, the rest as hours from
+ * `active_persons_any_hourly`. `cuts` are the instants where the caller's buckets begin
+ * (none for one count over the range, every local midnight for local days): a daily row
+ * then lies inside one bucket, and its `hour` (the UTC midnight starting it) falls in that
+ * bucket too. In zones other than UTC+0 local days cut every UTC day, so daily series read
+ * hours only; weeks, months and whole periods read mostly days.
  */
-export function activePersonRows(o: { projectId: string; events: readonly string[] | undefined; dimension: string; from: Date; to: Date }): Fragment {
-  const events = o.events ? sql` AND event IN ${p.strings(o.events)}` : sql``;
-  return sql`(
+export function rollupSpans(from: Date, to: Date, cuts: readonly Date[]): { days: [Date, Date][]; hours: [Date, Date][] } {
+  const DAY = 86_400_000;
+  const inside = cuts.map((c) => c.getTime());
+  const days: [Date, Date][] = [];
+  const hours: [Date, Date][] = [];
+  let cursor = from.getTime();
+  for (let d = Math.ceil(from.getTime() / DAY) * DAY; d + DAY <= to.getTime(); d += DAY) {
+    if (inside.some((c) => c > d && c < d + DAY)) continue;
+    if (cursor < d) hours.push([new Date(cursor), new Date(d)]);
+    const last = days[days.length - 1];
+    if (last && last[1].getTime() === d) last[1] = new Date(d + DAY);
+    else days.push([new Date(d), new Date(d + DAY)]);
+    cursor = d + DAY;
+  }
+  if (cursor < to.getTime() || !days.length) hours.push([new Date(cursor), to]);
+  return { days, hours };
+}
+
+/** The UTC instants of the local midnights strictly inside [from, to): cuts for local days. */
+export function localMidnights(from: Date, to: Date, timeZone: string): Date[] {
+  const out: Date[] = [];
+  for (let day = addDays(localDate(from, timeZone), 1); ; day = addDays(day, 1)) {
+    const start = startOfLocalDay(day, timeZone);
+    if (start >= to) return out;
+    out.push(start);
+  }
+}
+
+function anySpans(column: 'day' | 'hour', spans: [Date, Date][]): Fragment {
+  const at = (d: Date) => (column === 'day' ? p.date(d.toISOString().slice(0, 10)) : p.dateTime(d));
+  return sql.join(
+    spans.map(([a, b]) => sql`${sql.trusted(column)} >= ${at(a)} AND ${sql.trusted(column)} < ${at(b)}`),
+    ' OR ',
+  );
+}
+
+interface RowsOptions {
+  projectId: string;
+  /** The events counted; undefined for any event (then the any-event rollups are read). */
+  events: readonly string[] | undefined;
+  from: Date;
+  to: Date;
+  /** Where the caller's buckets begin (see `rollupSpans`); any-event rows only. */
+  cuts: readonly Date[];
+}
+
+/**
+ * Rows `(hour, value, persons, events)` of one project and dimension over [from, to), for
+ * the given events, or for any event from the rollups of migration 0004, where a row can
+ * be a whole UTC day (its `hour` then is the day's UTC midnight; see `rollupSpans`).
+ */
+export function activePersonRows(o: RowsOptions & { dimension: string }): Fragment {
+  const where = sql`project_id = ${p.string(o.projectId)} AND dimension = ${p.string(o.dimension)}`;
+  if (o.events) {
+    return sql`(
     SELECT hour, value, persons, events
     FROM active_persons_hourly
-    WHERE project_id = ${p.string(o.projectId)} AND dimension = ${p.string(o.dimension)}${events}
+    WHERE ${where} AND event IN ${p.strings(o.events)}
       AND hour >= ${p.dateTime(o.from)} AND hour < ${p.dateTime(o.to)}
+  )`;
+  }
+  const { days, hours } = rollupSpans(o.from, o.to, o.cuts);
+  const parts: Fragment[] = [];
+  if (days.length) {
+    parts.push(sql`SELECT toDateTime(day, 'UTC') AS hour, value, persons, events FROM active_persons_any_daily
+    WHERE ${where} AND (${anySpans('day', days)})`);
+  }
+  if (hours.length) {
+    parts.push(sql`SELECT hour, value, persons, events FROM active_persons_any_hourly
+    WHERE ${where} AND (${anySpans('hour', hours)})`);
+  }
+  return sql`(
+    ${sql.join(parts, '\n    UNION ALL\n    ')}
   )`;
 }
 
 /**
- * What reading the bitmaps would cost, from the table's small columns only (~30–70 ms on
- * the 100 M demo): `states`, the bitmaps of the given dimensions in the range, and `events`,
- * the events they summarise. Feed the row to `bitmapsPayOff`.
+ * What reading the bitmaps would cost, from the tables' small columns only (~30–70 ms on
+ * the 100 M demo): `states`, the bitmaps of the given dimensions in the range, `events`,
+ * the events they summarise, and `rollup`, 1 when they are any-event rollups. Feed the row
+ * to `bitmapsPayOff`.
  */
-export function bitmapProbe(o: { projectId: string; events: readonly string[] | undefined; dimensions: readonly string[]; from: Date; to: Date }): CompiledQuery {
-  const events = o.events ? sql` AND event IN ${p.strings(o.events)}` : sql``;
-  return compile(sql`SELECT countIf(dimension IN ${p.strings(o.dimensions)}) AS states, sumIf(events, dimension = '') AS events
-FROM active_persons_hourly
-WHERE project_id = ${p.string(o.projectId)} AND dimension IN ${p.strings(['', ...o.dimensions])}${events}
-  AND hour >= ${p.dateTime(o.from)} AND hour < ${p.dateTime(o.to)}`);
+export function bitmapProbe(o: RowsOptions & { dimensions: readonly string[] }): CompiledQuery {
+  const dimensions = [...new Set(['', ...o.dimensions])];
+  // The rows' `dimension` is not selected, so each part tags its own.
+  const tagged = sql.join(
+    dimensions.map((dimension) => sql`SELECT ${p.string(dimension)} AS dimension, events FROM ${activePersonRows({ ...o, dimension })}`),
+    '\nUNION ALL\n',
+  );
+  return compile(sql`SELECT countIf(dimension IN ${p.strings(o.dimensions)}) AS states, sumIf(events, dimension = '') AS events, toUInt8(${sql.trusted(o.events ? '0' : '1')}) AS rollup
+FROM (${tagged})`);
 }
 
 /**
@@ -85,12 +163,19 @@ WHERE project_id = ${p.string(o.projectId)} AND dimension IN ${p.strings(['', ..
  * and active persons over a quarter (17–28 k states, 37–51 M events: 2–3 s against 5 s) take
  * the bitmaps, while active persons by four dimensions (0.65–1.1 M small states: 25–33 s
  * against 10–15 s) or a rare event split four ways (99 k states for 0.4 M events) read events.
+ * The any-event rollups (`rollup` = 1) hold each person once per day or hour, not once per
+ * event name, and their daily states are dense: active persons over a quarter by four
+ * dimensions there merge at ~ROLLUP_MEMBER_NS per event summarised.
  */
-export function bitmapsPayOff(probe: { states: number | string; events: number | string } | undefined, parts: number): boolean {
+export function bitmapsPayOff(probe: { states: number | string; events: number | string; rollup?: number | string } | undefined, parts: number): boolean {
   const states = Number(probe?.states ?? 0);
   const events = Number(probe?.events ?? 0);
-  return states * 25_000 + events * parts * 55 < events * 250;
+  const memberNs = Number(probe?.rollup ?? 0) ? ROLLUP_MEMBER_NS : 55;
+  return states * 25_000 + events * parts * memberNs < events * 250;
 }
+
+/** Merge cost per event summarised by the any-event rollups, in ns (see `bitmapsPayOff`). */
+const ROLLUP_MEMBER_NS = 10;
 
 /**
  * `WITH … AS merged_numbers`: the project's merged persons as two aligned arrays of

@@ -3,12 +3,13 @@ import {
   activePersonRows,
   activePersonsDimension,
   coversWholeHours,
+  localMidnights,
   mergedNumbers,
   resolvedPersons,
   unnumberedFlag,
 } from '../shared/active-persons.js';
 import { capToTop, NONE } from '../shared/breakdown.js';
-import { type Bucket, bucketKey } from '../shared/buckets.js';
+import { type Bucket, bucketKey, listBuckets } from '../shared/buckets.js';
 import type { AnalysisContext } from '../shared/context.js';
 import type { ResolvedRange } from '../shared/date-range.js';
 import { eventList } from '../shared/source.js';
@@ -29,6 +30,8 @@ export interface ActivePersonsPlan {
   all: boolean;
   /** Start of the widest trailing window of those series. */
   from: Date;
+  /** Where the buckets of those series begin (see `rollupSpans`), for the probe. */
+  cuts: Date[];
 }
 
 /**
@@ -44,12 +47,27 @@ export function activePersonsPlan(spec: TrendsSpec, ctx: Ctx, range: ResolvedRan
   if (dimension === null) return null;
   const widest = Math.max(1, ...series.map((i) => ACTIVE_WINDOW_DAYS[spec.series[i]!.math] ?? 1));
   const from = trailingWindowStart(range, widest, ctx.timeZone);
-  return coversWholeHours(from, range.to, ctx.timeZone) ? { dimension, series, all: series.length === spec.series.length, from } : null;
+  if (!coversWholeHours(from, range.to, ctx.timeZone)) return null;
+  const buckets = listBuckets(range, spec.interval, ctx);
+  const cuts = series.flatMap((i) => seriesCuts(spec.series[i]!.math, ctx, { ...range, from }, buckets));
+  return { dimension, series, all: series.length === spec.series.length, from, cuts };
+}
+
+/** Where one series' buckets begin: the buckets', or every local day for trailing windows. */
+function seriesCuts(math: TrendMath, ctx: Ctx, range: { from: Date; to: Date }, buckets: readonly Bucket[]): Date[] {
+  return ACTIVE_WINDOW_DAYS[math] ? localMidnights(range.from, range.to, ctx.timeZone) : buckets.map((b) => b.start);
 }
 
 /** The top breakdown values by event count, as `compileTopValues` ranks them, from the table. */
 export function compileActiveTopValues(spec: TrendsSpec, ctx: Ctx, range: ResolvedRange, dimension: string): CompiledQuery {
-  const rows = activePersonRows({ projectId: ctx.projectId, events: eventList(spec.series.map((s) => s.event)), dimension, from: range.from, to: range.to });
+  const rows = activePersonRows({
+    projectId: ctx.projectId,
+    events: eventList(spec.series.map((s) => s.event)),
+    dimension,
+    from: range.from,
+    to: range.to,
+    cuts: [],
+  });
   return compile(sql`SELECT if(value = '', ${p.string(NONE)}, value) AS value, sum(events) AS n
 FROM ${rows}
 GROUP BY value
@@ -75,7 +93,8 @@ export function compileActiveTrends(
     const s = spec.series[index]!;
     const window = ACTIVE_WINDOW_DAYS[s.math];
     const from = trailingWindowStart(range, window ?? 1, ctx.timeZone);
-    const rows = activePersonRows({ projectId: ctx.projectId, events: eventList([s.event]), dimension, from, to: range.to });
+    const cuts = seriesCuts(s.math, ctx, { from, to: range.to }, buckets);
+    const rows = activePersonRows({ projectId: ctx.projectId, events: eventList([s.event]), dimension, from, to: range.to, cuts });
     const raw = sql`if(value = '', ${p.string(NONE)}, value)`;
     const breakdown = dimension === '' ? sql`''` : top ? capToTop(raw, top) : raw;
     const series = sql.trusted(String(index));

@@ -62,7 +62,7 @@ async function bitmapPlan(spec: TrendsSpec, ctx: AnalysisContext, engine: Engine
   if (!plan) return null;
   const events = eventList(plan.series.map((i) => spec.series[i]!.event));
   const [probe] = await engine.query<{ states: number; events: number }>(
-    bitmapProbe({ projectId: ctx.projectId, events, dimensions: [plan.dimension], from: plan.from, to: range.to }),
+    bitmapProbe({ projectId: ctx.projectId, events, dimensions: [plan.dimension], from: plan.from, to: range.to, cuts: plan.cuts }),
     ctx.signal ? { signal: ctx.signal } : {},
   );
   return bitmapsPayOff(probe, plan.series.length) ? plan : null;

@@ -155,6 +155,12 @@ describe('distinct persons from the hourly person bitmaps (migration 0003)', () 
       { series: [{ event: '$any', math: 'unique_persons' }, { event: 'order_paid', math: 'dau' }] },
       { series: [{ event: '$pageview', math: 'unique_persons' }], breakdown: { property: 'channel', limit: 1 } },
       { series: [{ event: '$pageview', math: 'wau' }], breakdown: { property: 'utm_source' }, dateRange: { from: '2025-07-01', to: '2025-07-10' } },
+      // Any event: whole UTC days from the daily rollup, the hours at the buckets' edges from the hourly one (migration 0004).
+      { series: [{ event: '$any', math: 'unique_persons' }], interval: 'week' },
+      { series: [{ event: '$any', math: 'unique_persons' }], interval: 'month', breakdown: { property: 'channel' } },
+      { series: [{ event: '$any', math: 'dau' }], breakdown: { property: 'channel' } },
+      { series: [{ event: '$any', math: 'wau' }], interval: 'week', dateRange: { from: '2025-07-01', to: '2025-07-10' } },
+      { series: [{ event: '$any', math: 'unique_persons' }], interval: 'hour', dateRange: { from: '2025-07-01', to: '2025-07-02' } },
     ];
     for (const c of cases) {
       const r = await both(c);
@@ -170,8 +176,10 @@ describe('distinct persons from the hourly person bitmaps (migration 0003)', () 
     ];
     expect(sorted(split)).toEqual(sorted(await storage.engine.query<Row>(compileTrends(mixed, ctx, range, buckets, null))));
     // In UTC too (other day cuts), and the hand-worked numbers hold through the public run.
-    const utc = await both({ series: [{ event: '$pageview', math: 'unique_persons' }] }, { ...ctx, timeZone: 'UTC' });
-    expect(utc.fromBitmaps).toEqual(utc.fromEvents);
+    for (const series of [[{ event: '$pageview', math: 'unique_persons' }], [{ event: '$any', math: 'unique_persons' }], [{ event: '$any', math: 'wau' }]]) {
+      const utc = await both({ series }, { ...ctx, timeZone: 'UTC' });
+      expect(utc.fromBitmaps).toEqual(utc.fromEvents);
+    }
     expect(await values({ series: [{ event: '$pageview', math: 'unique_persons' }] })).toEqual([[2, 2, 0, 0, 0, 1, 1]]);
   });
 

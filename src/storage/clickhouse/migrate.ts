@@ -3,6 +3,7 @@ import type { Engine } from '../engine.js';
 import { migration as m0001 } from './migrations/0001_core.js';
 import { migration as m0002 } from './migrations/0002_first_events.js';
 import { migration as m0003 } from './migrations/0003_active_persons.js';
+import { migration as m0004 } from './migrations/0004_active_persons_any.js';
 
 /** A versioned ClickHouse migration: statements that are each idempotent (IF NOT EXISTS). */
 export interface ChMigration {
@@ -15,7 +16,7 @@ export interface ChMigration {
  * Every migration, in order. Areas add theirs as new files (0002_…, 0003_…) and list
  * them here; a version is never edited after it shipped.
  */
-export const CH_MIGRATIONS: readonly ChMigration[] = [m0001, m0002, m0003];
+export const CH_MIGRATIONS: readonly ChMigration[] = [m0001, m0002, m0003, m0004];
 
 /**
  * Applies the migrations not yet recorded in `fupan_migrations`, in order, and records
