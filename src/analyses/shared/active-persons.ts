@@ -113,28 +113,35 @@ interface RowsOptions {
  * be a whole UTC day (its `hour` then is the day's UTC midnight; see `rollupSpans`).
  */
 export function activePersonRows(o: RowsOptions & { dimension: string }): Fragment {
-  const where = sql`project_id = ${p.string(o.projectId)} AND dimension = ${p.string(o.dimension)}`;
+  return sql`(
+    ${readRows(o, [o.dimension], sql`value, persons, events`)}
+  )`;
+}
+
+/**
+ * The SELECTs (joined by UNION ALL) of `hour, ${columns}` for the dimensions; `dimension`
+ * may be among the columns. Only the columns asked for are read: the probe must not touch
+ * the bitmaps.
+ */
+function readRows(o: RowsOptions, dimensions: readonly string[], columns: Fragment): Fragment {
+  const where = sql`project_id = ${p.string(o.projectId)} AND dimension IN ${p.strings(dimensions)}`;
   if (o.events) {
-    return sql`(
-    SELECT hour, value, persons, events
+    return sql`SELECT hour, ${columns}
     FROM active_persons_hourly
     WHERE ${where} AND event IN ${p.strings(o.events)}
-      AND hour >= ${p.dateTime(o.from)} AND hour < ${p.dateTime(o.to)}
-  )`;
+      AND hour >= ${p.dateTime(o.from)} AND hour < ${p.dateTime(o.to)}`;
   }
   const { days, hours } = rollupSpans(o.from, o.to, o.cuts);
   const parts: Fragment[] = [];
   if (days.length) {
-    parts.push(sql`SELECT toDateTime(day, 'UTC') AS hour, value, persons, events FROM active_persons_any_daily
+    parts.push(sql`SELECT toDateTime(day, 'UTC') AS hour, ${columns} FROM active_persons_any_daily
     WHERE ${where} AND (${anySpans('day', days)})`);
   }
   if (hours.length) {
-    parts.push(sql`SELECT hour, value, persons, events FROM active_persons_any_hourly
+    parts.push(sql`SELECT hour, ${columns} FROM active_persons_any_hourly
     WHERE ${where} AND (${anySpans('hour', hours)})`);
   }
-  return sql`(
-    ${sql.join(parts, '\n    UNION ALL\n    ')}
-  )`;
+  return sql.join(parts, '\n    UNION ALL\n    ');
 }
 
 /**
@@ -144,14 +151,9 @@ export function activePersonRows(o: RowsOptions & { dimension: string }): Fragme
  * to `bitmapsPayOff`.
  */
 export function bitmapProbe(o: RowsOptions & { dimensions: readonly string[] }): CompiledQuery {
-  const dimensions = [...new Set(['', ...o.dimensions])];
-  // The rows' `dimension` is not selected, so each part tags its own.
-  const tagged = sql.join(
-    dimensions.map((dimension) => sql`SELECT ${p.string(dimension)} AS dimension, events FROM ${activePersonRows({ ...o, dimension })}`),
-    '\nUNION ALL\n',
-  );
+  const rows = readRows(o, [...new Set(['', ...o.dimensions])], sql`dimension, events`);
   return compile(sql`SELECT countIf(dimension IN ${p.strings(o.dimensions)}) AS states, sumIf(events, dimension = '') AS events, toUInt8(${sql.trusted(o.events ? '0' : '1')}) AS rollup
-FROM (${tagged})`);
+FROM (${rows})`);
 }
 
 /**
