@@ -246,7 +246,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
       await go(`/p/shop/${p}`);
       await shot(`${p}-en`);
     }
-  });
+  }, 180_000); // two analyses and ten pages with screenshots
 
   it('switches to Chinese and keeps the choice', async () => {
     await go('/p/shop/dashboard');
@@ -258,6 +258,12 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     await shot('dashboard-zh');
     await go('/p/shop/funnels');
     await page.getByText('转化窗口').waitFor();
+    // The preference is stored on the account: a fresh browser signs in in Chinese.
+    const me = await (await page.request.get(`${server.url}/api/me`)).json();
+    expect(me.user.lang).toBe('zh-CN');
+  });
+
+  it('shows the other pages in Chinese', async () => {
     for (const p of ['funnels', 'trends', 'reports', 'keys', 'settings', 'goals', 'metrics', 'retention', 'experiments', 'members']) {
       await go(`/p/shop/${p}`);
       await shot(`${p}-zh`);
@@ -267,7 +273,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     await page.getByText('名称（英文）').waitFor();
     await shot('metrics-new-zh');
     await page.keyboard.press('Escape');
-    // Result tables name their columns in Chinese.
+  }, 180_000); // ten pages with screenshots: over a minute when the machine is busy
+
+  it('runs analyses in Chinese, with Chinese column names', async () => {
     await go('/p/shop/lifecycle');
     await pick('事件', '$pageview');
     await page.getByRole('button', { name: /^运\s*行$/ }).click();
@@ -286,10 +294,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     await page.waitForSelector('.ant-table, .ant-alert, .ant-empty', { timeout: 60_000 });
     await settle();
     await shot('channels-run-zh');
-    // The preference is stored on the account: a fresh browser signs in in Chinese.
-    const me = await (await page.request.get(`${server.url}/api/me`)).json();
-    expect(me.user.lang).toBe('zh-CN');
-  });
+  }, 180_000); // three analyses run and drawn
 
   it('is usable at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 844 });

@@ -1,5 +1,6 @@
 import { isFupanError } from '../../core/errors/index.js';
 import { createEvaluator, type DateSpan, type MetricsContext, type SegmentValue } from '../metrics/evaluate.js';
+import type { Segment } from '../metrics/segment.js';
 import { addDays } from '../shared/time-zone.js';
 import { ANOMALY_DEFAULTS, type AnomalyOptions, type DailyPoint, detectAnomalies, type ScoredDay } from './anomaly.js';
 import { type Finding, projectDimensions } from './findings.js';
@@ -28,20 +29,33 @@ function series(rows: Map<string, SegmentValue>, want: string): DailyPoint[] {
 }
 
 /**
+ * What `detectMetricAnomalies` reads: the daily series over the span and its history, for
+ * the whole project (first) and by each dimension. For a caller that batches the reads of
+ * one metric across spans (`prefetchAcross`: a report reads its rates for the period, the
+ * previous one and these days in one pass).
+ */
+export async function anomalyRead(ctx: MetricsContext, projectId: string, span: DateSpan, options: Opts = {}): Promise<{ span: DateSpan; segments: Segment[] }> {
+  const o = { ...ANOMALY_DEFAULTS, ...options };
+  const history: DateSpan = { fromDate: addDays(span.fromDate, -(o.window + o.weeks * 7)), toDate: span.toDate };
+  const dims = await projectDimensions(await createEvaluator(ctx, projectId, history), options.dimensions);
+  return { span: history, segments: [{ property: '', type: 'event', byDay: true }, ...dims.map((d) => ({ ...d, byDay: true }))] };
+}
+
+/**
  * Anomalies of a metric in a span: the daily series of the whole project and of every
  * dimension value, weekday seasonality removed, robust z on the residuals, minimum volume
  * (see anomaly.ts). History: `weeks` weeks plus the residual window before the span.
  */
 export async function detectMetricAnomalies(ctx: MetricsContext, projectId: string, key: string, span: DateSpan, options: Opts = {}): Promise<MetricAnomalies> {
   const o = { ...ANOMALY_DEFAULTS, ...options };
-  const history: DateSpan = { fromDate: addDays(span.fromDate, -(o.window + o.weeks * 7)), toDate: span.toDate };
-  const ev = await createEvaluator(ctx, projectId, history);
+  const read = await anomalyRead(ctx, projectId, span, options);
+  const ev = await createEvaluator(ctx, projectId, read.span);
   // A ratio metric's points carry their denominator as volume (see series()).
   const ratio = ev.metric(key).isRate || ev.metric(key).definition.kind === 'funnel';
   const detect = (points: DailyPoint[]) => detectAnomalies(points, { ...o, ratio, from: span.fromDate, to: ev.counted.toDate < span.toDate ? ev.counted.toDate : span.toDate });
-  const dims = await projectDimensions(ev, options.dimensions);
-  const daily = { property: '', type: 'event' as const, byDay: true };
-  await ev.prefetch(key, [daily, ...dims.map((d) => ({ ...d, byDay: true }))]);
+  const dims = read.segments.slice(1);
+  const daily = read.segments[0]!;
+  await ev.prefetch(key, read.segments);
   const overall = detect(series(await ev.values(key, daily), ''));
   const findings: Finding[] = [];
   const skipped: MetricAnomalies['skipped'] = [];

@@ -6,7 +6,7 @@ import { propertyNumber } from '../shared/properties.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import { type Atom, compileChannels, EPOCH, firstEventsSource, firstTimes, firstTimesOfFirstEvents, funnelSource, npsResponses, retentionSources, WINDOW_MS } from './compile.js';
 import type { SeriesDef } from './schema.js';
-import { dailyTwoStepFunnel, twoStepPersons, usesTwoStepPersons, windowFunnelLevel } from './funnel-two-step.js';
+import { twoStepFunnel, windowFunnelLevel } from './funnel-two-step.js';
 import { activePersonsAnswer, activePersonsSeries } from './active-persons.js';
 import { type AtomEnv, eventIs, firstSegments, paidChannels, rawSegments, type Segment, segmentKey, segmentKeyValues, segmentTags, source } from './segment.js';
 
@@ -190,15 +190,18 @@ function series(s: SeriesDef, env: MultiEnv): Fragment {
   }
 }
 
-/** As compile.ts's funnel: the entry's dimension values are those of the person's (or person-day's) first entering event. */
+/**
+ * As compile.ts's funnel: the entry's dimension values are those of the person's (or
+ * person-day's) first entering event. Two-step funnels by event dimensions take the array
+ * form of `twoStepFunnel`; the rest windowFunnel per person (or person-day).
+ */
 function funnel(atom: Extract<Atom, { kind: 'funnel' }>, env: MultiEnv): Fragment {
   const windowMs = WINDOW_MS[atom.window.unit] * atom.window.value;
   const daily = byDay(env);
+  const arrays = env.windowFunnelOnly ? undefined : twoStepFunnel(atom.steps, windowMs, env, [{ from: env.from, to: env.to, daily, segments: env.segments, indexed: true }]);
+  if (arrays) return sql`SELECT seg, num, den, x FROM (${arrays}) ORDER BY seg`;
   const key = segmentKey(env.segments);
-  const twoStep = key && daily && !env.windowFunnelOnly ? dailyTwoStepFunnel(atom.steps, windowMs, env, key) : undefined;
-  // Two steps over a whole period: the per-person arrays of twoStepPersons (identity joined per person).
-  const perPersonArrays = usesTwoStepPersons(atom.steps, { daily, windowFunnelOnly: env.windowFunnelOnly });
-  const { conds, src, range } = funnelSource(atom.steps, windowMs, env, { unresolved: perPersonArrays });
+  const { conds, src, range } = funnelSource(atom.steps, windowMs, env);
   const level = windowFunnelLevel(conds, windowMs);
   const rows = (entry: Fragment) => sql`SELECT ${entry}, ${daily ? localDay(env) : sql`toDate(0)`} AS d,
       ${level} AS level
@@ -208,16 +211,7 @@ function funnel(atom: Extract<Atom, { kind: 'funnel' }>, env: MultiEnv): Fragmen
   if (key) {
     // Only entries carry a key (the first step's events), so only they are read for its values.
     const values = segmentKeyValues(env.segments, keyRows(env, { ...range, events: [atom.steps[0]!.event] }));
-    if (twoStep) return talliedByKey(env, sql`SELECT v AS k, d, converted FROM ${twoStep}`, values, sql`countIf(converted) AS a, count() AS b`, total);
-    if (perPersonArrays) {
-      const persons = twoStepPersons(conds, src, windowMs, range.from, env.projectId, sql`argMinIf(${key}, timestamp, ${conds[0]!})`);
-      return talliedByKey(env, sql`SELECT v AS k, toDate(0) AS d, level FROM ${persons}`, values, partial, total);
-    }
     return talliedByKey(env, rows(sql`argMinIf(${key}, timestamp, ${conds[0]!}) AS k`), values, partial, total);
-  }
-  if (perPersonArrays) {
-    const persons = twoStepPersons(conds, src, windowMs, range.from, env.projectId, firstSegments(env.segments, conds[0]!));
-    return tallied(env, sql`SELECT v AS rv, toDate(0) AS d, level FROM ${persons}`, partial, total);
   }
   return tallied(env, rows(sql`${firstSegments(env.segments, conds[0]!)} AS rv`), partial, total);
 }

@@ -6,7 +6,7 @@ import { FIRST_EVENT_DIMENSIONS } from '../../storage/clickhouse/migrations/0002
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import type { MetricDefinition, SeriesDef } from './schema.js';
 import { resolveGroupedPersons } from '../shared/persons.js';
-import { dailyTwoStepFunnel, twoStepPersons, usesTwoStepPersons, windowFunnelLevel } from './funnel-two-step.js';
+import { twoStepFunnel, windowFunnelLevel } from './funnel-two-step.js';
 import { activePersonsAnswer, activePersonsSeries } from './active-persons.js';
 import { type AtomEnv, eventIs, paidChannels, rawSegments, segmentExpr, segmentKeep, segmentTags, source } from './segment.js';
 
@@ -195,18 +195,17 @@ export function funnelSource(
  * Ordered funnel conversion: persons whose first step happens in the period (the entry
  * segment is that of their first entering event), converted when the later steps follow in
  * order within the window (ClickHouse windowFunnel on millisecond timestamps). Daily
- * series count person-days instead (see below).
+ * series count person-days instead (see below). Two-step funnels by an event dimension
+ * (or none) take the array form of `twoStepFunnel`.
  */
 function compileFunnel(steps: FunnelSteps, windowMs: number, env: AtomEnv): Fragment {
   const seg = segmentExpr(env.segment, env.timeZone);
-  const twoStep = env.segment?.byDay && !env.windowFunnelOnly ? dailyTwoStepFunnel(steps, windowMs, env, seg) : undefined;
-  if (twoStep) {
-    return grouped(sql`(SELECT v AS seg, converted FROM ${twoStep})`, sql`toFloat64(countIf(converted)) AS num, toFloat64(count()) AS den, 0 AS x`, env);
-  }
-  const perPersonArrays = usesTwoStepPersons(steps, { daily: !!env.segment?.byDay, windowFunnelOnly: env.windowFunnelOnly });
-  const { conds, src, range } = funnelSource(steps, windowMs, env, { unresolved: perPersonArrays });
+  const arrays = env.windowFunnelOnly
+    ? undefined
+    : twoStepFunnel(steps, windowMs, env, [{ from: env.from, to: env.to, daily: !!env.segment?.byDay, segments: [env.segment ?? { property: '', type: 'event' }], indexed: false }]);
+  if (arrays) return sql`SELECT seg, num, den, x FROM (${arrays}) WHERE ${segmentKeep(env.segment)} ORDER BY seg`;
+  const { conds, src } = funnelSource(steps, windowMs, env);
   const total = sql`toFloat64(countIf(level = ${p.uint32(steps.length)})) AS num, toFloat64(count()) AS den, 0 AS x`;
-  if (perPersonArrays) return grouped(sql`(SELECT v AS seg, level FROM ${twoStepPersons(conds, src, windowMs, range.from, env.projectId, sql`argMinIf(${seg}, timestamp, ${conds[0]!})`)})`, total, env);
   const level = windowFunnelLevel(conds, windowMs);
   // A daily series counts each person once per local day they enter (conversions within
   // that day): returning persons are in the daily denominators, so a day on which one

@@ -1,12 +1,13 @@
-import { FupanError } from '../../core/errors/index.js';
+import { FupanError, isFupanError } from '../../core/errors/index.js';
 import { compile } from '../../sql/index.js';
 import type { CompiledQuery } from '../../sql/types.js';
 import type { Engine } from '../../storage/engine.js';
 import type { MetaStore } from '../../storage/metadata/store.js';
 import { ANALYSIS_SETTINGS } from '../shared/limits.js';
 import { addDays, localDate, startOfLocalDay } from '../shared/time-zone.js';
-import { type Atom, type AtomRow, atomRatio, atomValue, compileAtom } from './compile.js';
+import { type Atom, type AtomRow, atomRatio, atomValue, compileAtom, WINDOW_MS } from './compile.js';
 import { compileAtomMulti } from './compile-multi.js';
+import { TWO_STEP_OVERFLOW, twoStepFunnel } from './funnel-two-step.js';
 import { activePersonsAnswer, activePersonsProbe } from './active-persons.js';
 import { bitmapsPayOff } from '../shared/active-persons.js';
 import { evaluateFormula, type Expr, formulaRefs, parseFormula, ratioParts } from './formula.js';
@@ -117,9 +118,7 @@ export class MetricEvaluator {
     const id = atomId(atom, segment);
     let hit = this.memo.get(id);
     if (!hit) {
-      hit = this.readEnv(atom, this.env(segment)).then((env) =>
-        this.run(compile(compileAtom(atom, env)), () => compile(compileAtom(atom, { ...env, eventsOnly: true }))),
-      );
+      hit = this.readEnv(atom, this.env(segment)).then((env) => this.run((o) => compile(compileAtom(atom, { ...env, ...o }))));
       this.memo.set(id, hit);
     }
     return hit;
@@ -138,21 +137,34 @@ export class MetricEvaluator {
   }
 
   /**
-   * Runs an atom's query. `fallback`: the same atom read from events, run instead when the
-   * person bitmaps met a person without a number (a row with `unnumbered` = 1).
+   * Runs an atom's query, `build({})`. Two fallbacks, each the same atom compiled another
+   * way: read from events when the person bitmaps met a person without a number (a row
+   * with `unnumbered` = 1), and through windowFunnel when a two-step funnel's entries had
+   * more dimension combinations than its packed numbers index (TWO_STEP_OVERFLOW).
    */
-  private async run(q: CompiledQuery, fallback?: () => CompiledQuery): Promise<Map<string, AtomRow>> {
-    const opts = { settings: { ...ANALYSIS_SETTINGS }, ...(this.signal ? { signal: this.signal } : {}) };
-    this.trace.push(q);
-    let rows = await this.engine.query<AtomRow & { unnumbered?: number }>(q, opts);
-    let used = q;
-    if (fallback && rows.some((r) => Number(r.unnumbered) === 1)) {
-      used = fallback();
-      this.trace.push(used);
-      rows = await this.engine.query<AtomRow>(used, opts);
+  private async run(build: (o: { eventsOnly?: boolean; windowFunnelOnly?: boolean }) => CompiledQuery): Promise<Map<string, AtomRow>> {
+    let used = build({});
+    let rows = await this.read<AtomRow & { unnumbered?: number }>(used, () => (used = build({ windowFunnelOnly: true })));
+    if (rows.some((r) => Number(r.unnumbered) === 1)) {
+      used = build({ eventsOnly: true });
+      rows = await this.read<AtomRow>(used);
     }
     this.queries.push(used);
-    return new Map(rows.map((r) => [r.seg, { seg: r.seg, num: Number(r.num), den: Number(r.den), x: Number(r.x) }]));
+    return new Map(rows.map((r) => [r.seg, toAtomRow(r)]));
+  }
+
+  /** Runs a query with the analysis settings; `onOverflow` gives the query to run instead after TWO_STEP_OVERFLOW. */
+  private async read<T>(q: CompiledQuery, onOverflow?: () => CompiledQuery): Promise<T[]> {
+    const opts = { settings: { ...ANALYSIS_SETTINGS }, ...(this.signal ? { signal: this.signal } : {}) };
+    this.trace.push(q);
+    try {
+      return await this.engine.query<T>(q, opts);
+    } catch (e) {
+      if (!onOverflow || !isOverflow(e)) throw e;
+      const instead = onOverflow();
+      this.trace.push(instead);
+      return this.engine.query<T>(instead, opts);
+    }
   }
 
   /**
@@ -169,20 +181,71 @@ export class MetricEvaluator {
    * 6–8 s per period on the 100 M demo, next to 7–9 s for the four dimensions and the total).
    */
   async prefetch(key: string, segments: Segment[]): Promise<void> {
+    await MetricEvaluator.prefetchAcross(key, [{ ev: this, segments }]);
+  }
+
+  /**
+   * `prefetch` for several evaluators (spans) at once: a two-step funnel is read for all of
+   * them in one pass over the events (see `twoStepFunnel`); other atoms in one query per
+   * evaluator and `byDay`, as `prefetch` does. A report reads each rate for the period and
+   * the previous one by the same dimensions, and day by day for its anomalies: on the 100 M
+   * demo the call rate's three reads took 9.6 s apart and 4.1–5.0 s together.
+   */
+  static async prefetchAcross(key: string, parts: readonly { ev: MetricEvaluator; segments: readonly Segment[] }[]): Promise<void> {
+    if (!parts.length) return;
     const atoms = new Map<string, Atom>();
-    this.collectAtoms(key, atoms, []);
-    const groups = [segments.filter((s) => !s.byDay), segments.filter((s) => s.byDay)];
+    parts[0]!.ev.collectAtoms(key, atoms, []);
     for (const atom of atoms.values()) {
-      for (const group of groups) {
-        const wanted = group.filter((s) => s.value === undefined && !this.memo.has(segmentAtomId(atom, s)) && compilable(atom, this.env(s)));
+      const reads = parts.flatMap(({ ev, segments }) =>
+        [segments.filter((s) => !s.byDay), segments.filter((s) => s.byDay)]
+          .map((group) => ({ ev, wanted: group.filter((s) => s.value === undefined && !ev.memo.has(segmentAtomId(atom, s)) && compilable(atom, ev.env(s))) }))
+          .filter((r) => r.wanted.length > 0),
+      );
+      const together = atom.kind === 'funnel' ? MetricEvaluator.prefetchTwoStep(atom, reads) : undefined;
+      if (together) {
+        await together;
+        continue;
+      }
+      // One query at a time, as a lone prefetch would run them: each already uses every core.
+      for (const { ev, wanted } of reads) {
         if (wanted.length < 2) continue;
-        const all = this.readEnv(atom, { ...this.env(), segments: wanted }).then((env) =>
-          this.run(compile(compileAtomMulti(atom, env)), () => compile(compileAtomMulti(atom, { ...env, eventsOnly: true }))),
-        );
-        wanted.forEach((s, i) => this.memo.set(segmentAtomId(atom, s), all.then((rows) => untag(rows, i))));
+        const all = ev.readEnv(atom, { ...ev.env(), segments: wanted }).then((env) => ev.run((o) => compile(compileAtomMulti(atom, { ...env, ...o }))));
+        wanted.forEach((s, i) => ev.memo.set(segmentAtomId(atom, s), all.then((rows) => untag(rows, i))));
+        await all;
       }
     }
-    await Promise.all([...atoms.values()].flatMap((a) => segments.map((s) => this.memo.get(segmentAtomId(a, s))).filter((x) => x !== undefined)));
+    await Promise.all(parts.flatMap(({ ev, segments }) => [...atoms.values()].flatMap((a) => segments.map((s) => ev.memo.get(segmentAtomId(a, s))).filter((x) => x !== undefined))));
+  }
+
+  /**
+   * Every read of a two-step funnel in one query (rows tagged by read), or undefined when
+   * `twoStepFunnel` cannot take them. After TWO_STEP_OVERFLOW each read runs on its own
+   * through windowFunnel.
+   */
+  private static prefetchTwoStep(atom: Extract<Atom, { kind: 'funnel' }>, reads: readonly { ev: MetricEvaluator; wanted: Segment[] }[]): Promise<unknown> | undefined {
+    const first = reads[0]?.ev;
+    if (!first) return undefined;
+    const envs = reads.map((r) => r.ev.env());
+    const requests = reads.map((r, i) => ({ from: envs[i]!.from, to: envs[i]!.to, daily: !!r.wanted[0]!.byDay, segments: r.wanted, indexed: true }));
+    const fragment = twoStepFunnel(atom.steps, WINDOW_MS[atom.window.unit] * atom.window.value, envs[0]!, requests);
+    if (!fragment) return undefined;
+    const q = compile(fragment);
+    const evaluators = [...new Set(reads.map((r) => r.ev))];
+    const all = first
+      .read<AtomRow & { req: number }>(q)
+      .then((rows) => {
+        for (const ev of evaluators) {
+          if (ev !== first) ev.trace.push(q);
+          ev.queries.push(q);
+        }
+        return reads.map((_, i) => new Map(rows.filter((r) => Number(r.req) === i).map((r) => [r.seg, toAtomRow(r)])));
+      })
+      .catch(async (e: unknown) => {
+        if (!isOverflow(e)) throw e;
+        return Promise.all(reads.map((r, i) => r.ev.run(() => compile(compileAtomMulti(atom, { ...envs[i]!, segments: r.wanted, windowFunnelOnly: true })))));
+      });
+    reads.forEach((r, i) => r.wanted.forEach((s, j) => r.ev.memo.set(segmentAtomId(atom, s), all.then((byRead) => untag(byRead[i]!, j)))));
+    return all;
   }
 
   private collectAtoms(key: string, out: Map<string, Atom>, stack: string[]): void {
@@ -228,6 +291,15 @@ export class MetricEvaluator {
     const map = await this.values(key, dimension);
     return map.get(dimension ? dimension.value ?? '' : '')!;
   }
+}
+
+function toAtomRow(r: AtomRow): AtomRow {
+  return { seg: r.seg, num: Number(r.num), den: Number(r.den), x: Number(r.x) };
+}
+
+/** The engine refused a two-step funnel's packed numbers: too many dimension combinations. */
+function isOverflow(e: unknown): boolean {
+  return isFupanError(e) && e.code === 'query_failed' && String(e.details['problem'] ?? '').includes(TWO_STEP_OVERFLOW);
 }
 
 function atomId(atom: Atom, segment: Segment | undefined): string {
@@ -307,6 +379,17 @@ function combine(expr: Expr, parts: Map<string, Values>): Values {
   const rows = new Map<string, SegmentValue>();
   for (const seg of segs) rows.set(seg, one(seg));
   return { rows, zero: one(undefined) };
+}
+
+/**
+ * Prefetches one metric for several spans (each with its segments) through the context's
+ * shared evaluators, in one query per atom where the atom allows (see
+ * `MetricEvaluator.prefetchAcross`); later `values` / `total` calls on those evaluators
+ * read the rows without a query.
+ */
+export async function prefetchAcross(ctx: MetricsContext, projectId: string, key: string, reads: readonly { span: DateSpan; segments: readonly Segment[] }[]): Promise<void> {
+  const parts = await Promise.all(reads.map(async (r) => ({ ev: await createEvaluator(ctx, projectId, r.span), segments: r.segments })));
+  await MetricEvaluator.prefetchAcross(key, parts);
 }
 
 /** An evaluator over a project's dictionary for one span. */

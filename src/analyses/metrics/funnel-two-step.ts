@@ -1,159 +1,195 @@
 import { type Fragment, p, sql } from '../../sql/index.js';
 import type { Filter } from '../shared/filters.js';
-import { resolveGroupedPersons } from '../shared/persons.js';
-import { type AtomEnv, eventIs, source } from './segment.js';
+import { eventsWithPersons, resolveGroupedPersons } from '../shared/persons.js';
+import { daysBetween, localDate } from '../shared/time-zone.js';
 import type { FunnelSteps } from './compile.js';
+import { type AtomEnv, eventIs, rawSegments, type Segment, segmentKey, segmentTags, source } from './segment.js';
 
-/**
- * The daily series of a two-step funnel (most metric funnels: ad click → sign-up, wall view
- * → call) without `windowFunnel`: each entry (first-step event in the period) is paired
- * with the person's next second-step event at or after it, and converts when that event is
- * within the window and on the entry's local day. Rows: one per person-day (`person_id`,
- * `d`), `v` = `value` of the day's earliest entry, `converted`.
- *
- * How: both steps' events of a person in one array of packed numbers sorted by (time,
- * step), entries first at equal times, and the values sorted alongside (at equal times
- * and steps, by the top 20 bits of the value's hash: which of two entries of one person in the same
- * millisecond gives the day's value is otherwise arbitrary, and this keeps it to a plain
- * numeric sort); `arrayReverseFill` carries each second step's time and day back to every
- * event before it, so each entry sees its next second step without a join; `arraySplit`
- * at each day's first entry gives the day's conversion. Every step is a plain array
- * function (no lambda captures another array, which would copy it once per element).
- * The events are collected per person written at ingest and merged persons' arrays joined
- * after (`resolveGroupedPersons`); the arrays are sorted only then.
- *
- * Why it gives `windowFunnel`'s answer: windowFunnel (default mode) restarts its chain at
- * every first-step event and completes when a second-step event follows the latest one
- * within the window, equal timestamps counting (it sorts the first step before the
- * second). Some entry has a second step within the window exactly when the next second step
- * after some entry does, which is what the array finds. The test in metrics.test.ts holds
- * the two paths to the same rows on edge cases (equal timestamps, the window's edge,
- * midnight, entries after the period, merged persons).
- *
- * Why: per person-day, windowFunnel keeps an event list for each of millions of tiny
- * groups. On the 100 M demo's daily call rate (22.5 M person-days over 136 days)
- * windowFunnel took 37 s, an ASOF join of entries to next calls 25–26 s, this form with a
- * tuple per event 16.7 s, and with one packed number per event 15.4 s (same rows). Then
- * (same rows): numeric sort keys instead of tuples, the identity join per person instead of
- * per event, and the key values read from entries only, 17.2 → 12.4 s. Over a whole period
- * see `twoStepPersons`, the same idea per person.
- *
- * undefined when the funnel has other than two steps, or both steps are the same event
- * (one event would be both), or a step is `$any`: those keep windowFunnel.
- */
-export function dailyTwoStepFunnel(steps: FunnelSteps, windowMs: number, env: AtomEnv, value: Fragment): Fragment | undefined {
-  const [first, second] = steps;
-  if (!isTwoStep(steps) || !first || !second) return undefined;
-  const tz = p.string(env.timeZone);
-  // Persons as written at ingest: the events are collected per ingest-time person first and
-  // the groups of merged persons joined afterwards (resolveGroupedPersons), so the identity
-  // join runs on one row per person instead of one per event.
-  const side = (step: FunnelSteps[number], to: Date) =>
-    source(env, { from: env.from, to, events: [step.event], filters: step.filters as Filter[], extraWhere: eventIs(step.event), unresolved: true });
-  // One UInt64 per event: local day (bits 28+), milliseconds since the local day's start
-  // (bits 1–27: a day, even of 25 hours, is < 2²⁷ ms), step (bit 0). Sorting these sorts by
-  // time with entries (0) before second steps (1) at equal times; within one day the
-  // difference of two of them is twice the time between the events, ± the step bit.
-  const packed = sql`bitShiftLeft(toUInt64(toUInt16(toDate(timestamp, ${tz}))), 28)
-            + toUInt64(toUnixTimestamp64Milli(timestamp) - 1000 * toInt64(toUnixTimestamp(toStartOfDay(timestamp, ${tz})))) * 2`;
-  // Second steps carry their type's default instead of a value: only entries' values are
-  // read, and computing the key on millions of second steps would be wasted work.
-  return sql`(
-    SELECT person_id, d, v, converted FROM (
-      SELECT person_id,
-        arraySort(ps) AS f_p,
-        arraySort((y, k) -> k, vs, arrayMap((x, y) -> x * 1048576 + bitShiftRight(cityHash64(y), 44), ps, vs)) AS f_v,
-        arrayReverseFill(x -> x > 0, arrayMap(x -> if(bitAnd(x, 1) = 1, x, 0), f_p)) AS f_next,
-        arrayFilter(x -> bitAnd(x, 1) = 0, f_p) AS f_entries,
-        arrayFilter((n, x) -> bitAnd(x, 1) = 0, f_next, f_p) AS f_entry_next,
-        arrayMap((x, n) -> n > 0 AND bitShiftRight(n, 28) = bitShiftRight(x, 28) AND n - x <= ${p.uint64(2 * windowMs + 1)}, f_entries, f_entry_next) AS f_converted,
-        arrayMap(x -> bitShiftRight(x, 28), f_entries) AS f_entry_day,
-        arrayMap((dd, prev, i) -> i = 1 OR dd != prev,
-          f_entry_day, arrayPushFront(arrayPopBack(f_entry_day), toUInt64(0)), arrayEnumerate(f_entry_day)) AS f_day_first,
-        arrayMap(dd -> toDate(toUInt16(dd)), arrayFilter((dd, f) -> f, f_entry_day, f_day_first)) AS f_days,
-        arrayFilter((y, f) -> f, arrayFilter((y, x) -> bitAnd(x, 1) = 0, f_v, f_p), f_day_first) AS f_values,
-        arrayMap(c -> arrayMax(c), arraySplit((c, f) -> f, f_converted, f_day_first)) AS f_day_converted
-      FROM ${resolveGroupedPersons({
-        projectId: env.projectId,
-        grouped: sql`SELECT person_id, groupArray(x) AS ps, groupArray(v) AS vs, min(bitAnd(x, 1)) AS no_entry FROM (
-          SELECT person_id, ${packed} AS x, ${value} AS v FROM ${side(first, env.to)}
-          UNION ALL
-          SELECT person_id, ${packed} + 1 AS x, defaultValueOfArgumentType(${value}) AS v
-          FROM ${side(second, new Date(env.to.getTime() + windowMs))}
-        ) GROUP BY person_id`,
-        keys: [],
-        merges: sql`groupArrayArray(g.ps) AS ps, groupArrayArray(g.vs) AS vs, min(g.no_entry) AS no_entry`,
-      })}
-      WHERE no_entry = 0
-    ) ARRAY JOIN f_days AS d, f_values AS v, f_day_converted AS converted
-  )`;
+/** One read of a two-step funnel: a span, per day or per person, and how its rows are tagged. */
+export interface TwoStepRequest {
+  /** UTC instants [from, to) of the entries (first-step events) this request counts. */
+  from: Date;
+  to: Date;
+  /**
+   * true: a row per person and local day with an entry, converted when a second step
+   * follows an entry of that day within the window and on the same day (a daily series);
+   * false: a row per person with an entry in the span, converted when a second step
+   * follows one of those entries within the window (which may end after the span).
+   */
+  daily: boolean;
+  /** The segments to tag the rows with: event dimensions, or '' for the whole project (TOTAL / the day alone). */
+  segments: Segment[];
+  /** `i:value` tags (several segments, see segmentTags) or the bare value (one segment, compile.ts). */
+  indexed: boolean;
 }
 
-/** Two steps of different events, neither `$any`: what the array forms here compute. */
+/** The error text of a query whose entries had more dimension-value combinations than its packed numbers can index (see `twoStepFunnel`). */
+export const TWO_STEP_OVERFLOW = 'fupan_two_step_too_many_combinations';
+
+/**
+ * A two-step funnel (ad click → sign-up, wall view → call: most metric funnels), read for
+ * any number of spans and segmentations in one pass over the events: rows `req, seg, num,
+ * den, x` (`req` the request's position, `num` converted, `den` entered).
+ *
+ * Each event becomes one UInt64, from the top: its local day (days since the earliest
+ * span's first day), the milliseconds since that day's start, the index of its dimension
+ * values among the entries' distinct combinations (second steps: all ones), and the step
+ * (entries 0, second steps 1). Sorting a person's numbers sorts their events by time, with
+ * entries before second steps at equal times (windowFunnel's order) and, between entries at
+ * one millisecond, by the combination's key. `arrayReverseFill` carries each second step
+ * back to the events before it, so every entry sees its next second step without a join;
+ * an entry converts when that step is within the window (and, per day, on the same local
+ * day). A request's entries are the contiguous slice of the sorted entries inside its
+ * span; its segment values are those of its first entry (per day or per span), read from
+ * the index. The events are collected per person written at ingest and merged persons'
+ * arrays joined after (`resolveGroupedPersons`), so the identity join runs per person.
+ *
+ * Why one number per event and one pass for several spans: a report reads the same funnel
+ * for the period, the previous one and the daily series behind its anomalies. On the 100 M
+ * demo, the call rate's three reads (136 days per day by five dimensions; two quarters by
+ * four) took 6.0 + 1.9 + 1.7 s as separate queries with the dimension key in a second
+ * array, and 4.1–5.0 s as this one pass. Why it gives `windowFunnel`'s answer: windowFunnel
+ * (default mode) restarts at every first-step event and completes when a second-step event
+ * follows the latest one within the window, equal times counting; some entry has a second
+ * step within the window exactly when the next second step after some entry does. The test
+ * in metrics.test.ts holds the two to the same rows on edge cases (equal times, the
+ * window's edge, midnight, entries after the span, merged persons).
+ *
+ * undefined when the funnel is not two different events (see isTwoStep), a segment is a
+ * person property (its values are not on the events), or the spans are too long for the
+ * packing; then callers use windowFunnel. A query whose entries have more combinations than
+ * the index holds (2^16 at the least) fails with TWO_STEP_OVERFLOW, and the evaluator runs
+ * the windowFunnel form instead.
+ */
+export function twoStepFunnel(steps: FunnelSteps, windowMs: number, env: Pick<AtomEnv, 'projectId' | 'timeZone'>, requests: readonly TwoStepRequest[]): Fragment | undefined {
+  const [first, second] = steps;
+  if (!isTwoStep(steps) || !first || !second || !requests.length) return undefined;
+  const segments = requests.flatMap((r) => r.segments);
+  if (segments.some((s) => s.property && s.type !== 'event')) return undefined;
+
+  const from = new Date(Math.min(...requests.map((r) => r.from.getTime())));
+  const to = new Date(Math.max(...requests.map((r) => r.to.getTime())));
+  const end = to.getTime() + windowMs;
+  const baseDay = localDate(from, env.timeZone);
+  const days = daysBetween(baseDay, localDate(new Date(end - 1), env.timeZone)) + 1;
+  const dayBits = Math.max(1, bitLength(days - 1));
+  const msBits = Math.max(1, bitLength(end - from.getTime() - 1));
+  const idxBits = Math.min(32, 63 - dayBits - msBits);
+  if (idxBits < 16) return undefined;
+  const layout = { dayShift: msBits + idxBits + 1, msShift: idxBits + 1, msMask: 2 ** msBits - 1, idxMask: 2 ** idxBits - 1 };
+
+  // The entries' dimension values, one tuple per distinct key, indexed 1… in key order.
+  const dimensions = [...new Set(segments.filter((s) => s.property).map((s) => s.property))].map((property) => ({ property, type: 'event' as const }));
+  const key = segmentKey(dimensions)!;
+  const entryRows = eventsWithPersons({ projectId: env.projectId, range: { from, to }, events: [first.event], withoutPersons: true });
+  const values = rawSegments(dimensions.length ? dimensions : [{ property: '', type: 'event' }]);
+  const keys = sql`(SELECT (arraySort(groupArray(k)), arraySort((v, k) -> k, groupArray(rv), groupArray(k))) FROM (
+      SELECT ${key} AS k, any(${values}) AS rv FROM ${entryRows} GROUP BY k))`;
+
+  const tz = p.string(env.timeZone);
+  const time = sql`bitShiftLeft(toUInt64(toUInt16(toDate(timestamp, ${tz})) - ${p.uint32(daysBetween('1970-01-01', baseDay))}), ${p.uint32(layout.dayShift)})
+          + bitShiftLeft(toUInt64(toUnixTimestamp64Milli(timestamp) - ${p.int64(from.getTime())}), ${p.uint32(layout.msShift)})`;
+  const index = sql`if(length(kv.1) < ${p.uint64(layout.idxMask)}, transform(${key}, kv.1, range(1, length(kv.1) + 1), toUInt64(0)), throwIf(1, ${p.string(TWO_STEP_OVERFLOW)}))`;
+  const atomEnv: AtomEnv = { projectId: env.projectId, timeZone: env.timeZone, from, to, fromDate: baseDay, toDate: baseDay, asOfDate: baseDay };
+  const side = (step: FunnelSteps[number], until: Date) =>
+    source(atomEnv, { from, to: until, events: [step.event], filters: step.filters as Filter[], extraWhere: eventIs(step.event), unresolved: true });
+
+  const persons = resolveGroupedPersons({
+    projectId: env.projectId,
+    grouped: sql`SELECT person_id, groupArray(x) AS ps, min(bitAnd(x, 1)) AS no_entry FROM (
+        SELECT person_id, ${time} + bitShiftLeft(toUInt64(${index}), 1) AS x FROM ${side(first, to)}
+        UNION ALL
+        SELECT person_id, ${time} + ${p.uint64(2 * layout.idxMask + 1)} AS x FROM ${side(second, new Date(end))}
+      ) GROUP BY person_id`,
+    keys: [],
+    merges: sql`groupArrayArray(g.ps) AS ps, min(g.no_entry) AS no_entry`,
+  });
+
+  const anyDaily = requests.some((r) => r.daily);
+  const rows = requests.map((r, i) => requestRows(r, i, from));
+  const columns = requests.flatMap((r, i) => requestColumns(r, i, from));
+  const tagsOf = (r: TwoStepRequest) =>
+    segmentTags(
+      r.segments,
+      sql`tuple(${sql.join(r.segments.map((s) => (s.property ? sql`tupleElement(rv, ${sql.trusted(String(dimensions.findIndex((d) => d.property === s.property) + 1))})` : sql`''`)))})`,
+      sql`addDays(toDate(${p.date(baseDay)}), d)`,
+      { indexed: r.indexed },
+    );
+  return sql`WITH ${keys} AS kv
+    SELECT req, seg, toFloat64(sum(a)) AS num, toFloat64(sum(b)) AS den, 0 AS x FROM (
+      SELECT req, d, a, b, kv.2[idx] AS rv FROM (
+        SELECT r.1 AS req, r.2 AS idx, r.3 AS d, countIf(r.4 = 1) AS a, count() AS b FROM (
+          SELECT arrayConcat(${sql.join(rows)}) AS f_rows FROM (
+            SELECT
+              arraySort(ps) AS f_p,
+              arrayReverseFill(x -> x > 0, arrayMap(x -> if(bitAnd(x, 1) = 1, x, 0), f_p)) AS f_next,
+              arrayFilter(x -> bitAnd(x, 1) = 0, f_p) AS f_e,
+              arrayFilter((n, x) -> bitAnd(x, 1) = 0, f_next, f_p) AS f_n,
+              arrayMap(x -> bitAnd(bitShiftRight(x, ${p.uint32(layout.msShift)}), ${p.uint64(layout.msMask)}), f_e) AS f_ems,
+              arrayMap(x -> toUInt32(bitAnd(bitShiftRight(x, 1), ${p.uint64(layout.idxMask)})), f_e) AS f_idx,
+              arrayMap((n, em) -> n > 0 AND bitAnd(bitShiftRight(n, ${p.uint32(layout.msShift)}), ${p.uint64(layout.msMask)}) - em <= ${p.uint64(windowMs)}, f_n, f_ems) AS f_win${
+                anyDaily
+                  ? sql`,
+              arrayMap(x -> toUInt16(bitShiftRight(x, ${p.uint32(layout.dayShift)})), f_e) AS f_day,
+              arrayMap((w, n, dd) -> w AND toUInt16(bitShiftRight(n, ${p.uint32(layout.dayShift)})) = dd, f_win, f_n, f_day) AS f_sameday`
+                  : sql.empty
+              }${columns.length ? sql`,
+              ${sql.join(columns, ',\n              ')}` : sql.empty}
+            FROM ${persons}
+            WHERE no_entry = 0
+          )
+        ) ARRAY JOIN f_rows AS r
+        GROUP BY req, idx, d
+      )
+    ) ARRAY JOIN multiIf(${sql.join(requests.map((r, i) => sql`req = ${p.uint32(i)}, ${tagsOf(r)}`))}, []) AS seg
+    GROUP BY req, seg ORDER BY req, seg`;
+}
+
+/** Bounds of a request's span in the packed numbers' milliseconds (since `base`). */
+function spanBounds(r: TwoStepRequest, base: Date) {
+  return { lo: p.uint64(Math.max(0, r.from.getTime() - base.getTime())), hi: p.uint64(Math.max(0, r.to.getTime() - base.getTime())) };
+}
+
+/** Per-person columns a daily request needs: `f_in<i>`, which entries fall in its span. */
+function requestColumns(r: TwoStepRequest, i: number, base: Date): Fragment[] {
+  if (!r.daily) return [];
+  const { lo, hi } = spanBounds(r, base);
+  return [sql`arrayMap(em -> em >= ${lo} AND em < ${hi}, f_ems) AS ${sql.trusted(`f_in${i}`)}`];
+}
+
+/** `(req, idx, day, converted)` tuples of one person for request `i` (see twoStepFunnel). */
+function requestRows(r: TwoStepRequest, i: number, base: Date): Fragment {
+  const req = p.uint32(i);
+  if (!r.daily) {
+    // The span's first entry gives the values; the person converted when any of its entries did.
+    const { lo, hi } = spanBounds(r, base);
+    return sql`if(arrayExists(em -> em >= ${lo} AND em < ${hi}, f_ems),
+        [(toUInt8(${req}), f_idx[arrayFirstIndex(em -> em >= ${lo} AND em < ${hi}, f_ems)], toUInt16(0),
+          toUInt8(arrayExists((em, w) -> w AND em >= ${lo} AND em < ${hi}, f_ems, f_win)))],
+        [])`;
+  }
+  // Each local day's first entry gives the values; the day converted when any of its entries did (on that day).
+  const n = (name: string) => sql.trusted(`${name}${i}`);
+  const inSpan = (array: string) => sql`arrayFilter((x, m) -> m, ${sql.trusted(array)}, ${n('f_in')})`;
+  return sql`arrayMap((dd, v, c) -> (toUInt8(${req}), v, dd, toUInt8(c)),
+        arrayFilter((dd, f) -> f,
+          ${inSpan('f_day')} AS ${n('f_days')},
+          arrayMap((diff, k) -> k = 1 OR diff != 0, arrayDifference(${n('f_days')}), arrayEnumerate(${n('f_days')})) AS ${n('f_first')}),
+        arrayFilter((v, f) -> f, ${inSpan('f_idx')}, ${n('f_first')}),
+        arrayMap(c -> arrayMax(c), arraySplit((c, f) -> f, ${inSpan('f_sameday')}, ${n('f_first')})))`;
+}
+
+function bitLength(n: number): number {
+  return n <= 0 ? 0 : Math.floor(Math.log2(n)) + 1;
+}
+
+/** Two steps of different events, neither `$any`: what `twoStepFunnel` computes. */
 export function isTwoStep(steps: FunnelSteps): boolean {
   const [first, second] = steps;
   return steps.length === 2 && !!first && !!second && first.event !== second.event && first.event !== '$any' && second.event !== '$any';
 }
 
-/** Per event `2 × (ms since from) + step`: what `twoStepPersons` collects. */
-function packedStep(entry: Fragment, from: Date): Fragment {
-  return sql`toUInt64(toUnixTimestamp64Milli(timestamp) - ${p.int64(from.getTime())}) * 2 + if(${entry}, 0, 1)`;
-}
-
-/** The level (1 entered, 2 converted) from an unsorted array of `packedStep`s. */
-function levelOfArray(array: Fragment, windowMs: number): Fragment {
-  return sql`arrayExists((x, n) -> bitAnd(x, 1) = 0 AND n > 0 AND n - x <= ${p.uint64(2 * windowMs + 1)},
-        arraySort(${array}) AS f_ps,
-        arrayReverseFill(n -> n > 0, arrayMap(x -> if(bitAnd(x, 1) = 1, x, 0), f_ps))) + 1`;
-}
-
-/**
- * A two-step funnel over a whole period, per person: rows `v` (the value at the person's
- * earliest entry) and `level` (`windowFunnel`'s: 1 entered, 2 converted), for persons with
- * an entry. Per event `2 × (ms since from) + step` (entries before second steps at equal
- * times) in one numeric array; after sorting, each entry is paired with the next second
- * step by `arrayReverseFill` and converts when one pair is within the window (n − x ≤ 2w +
- * 1: the same edge as windowFunnel's `≤ window`). Events matching neither step are left
- * out. `conds`: the steps' conditions (the first one inside the period), over `src`
- * (`funnelSource(…, { unresolved: true })`), which starts at `from`; `firstValue` is the
- * aggregate giving a group's value at its earliest entry (`argMinIf(<segment>, timestamp,
- * <entry>)`, or `firstSegments`).
- *
- * The arrays are collected per person written at ingest and joined for merged persons
- * afterwards (`resolveGroupedPersons`: the earliest entry's value over the groups, the
- * arrays concatenated), so the identity join runs once per person instead of once per event.
- *
- * Why: windowFunnel keeps a (timestamp, step) list per person and was the slower form
- * once the array holds plain numbers (a tuple per event cost 3× as much to collect): on the
- * 100 M demo's call rate over a quarter by four dimensions, 7.1 → 5.2 s, and with the
- * identity join per person 6.1 → 5.1 s (same rows).
- */
-export function twoStepPersons(conds: readonly Fragment[], src: Fragment, windowMs: number, from: Date, projectId: string, firstValue: Fragment): Fragment {
-  const [entry, second] = conds;
-  if (conds.length !== 2 || !entry || !second) throw new RangeError('twoStepPersons needs a two-step funnel (see isTwoStep)');
-  return sql`(
-    SELECT v, ${levelOfArray(sql`xs`, windowMs)} AS level
-    FROM ${resolveGroupedPersons({
-      projectId,
-      grouped: sql`SELECT person_id, ${firstValue} AS v, minIf(timestamp, ${entry}) AS t0,
-          countIf(${entry}) AS entries, groupArrayIf(${packedStep(entry, from)}, ${entry} OR ${second}) AS xs
-        FROM ${src} GROUP BY person_id`,
-      keys: [],
-      merges: sql`argMinIf(g.v, g.t0, g.entries > 0) AS v, sum(g.entries) AS entries, groupArrayArray(g.xs) AS xs`,
-    })}
-    WHERE entries > 0
-  )`;
-}
-
-/**
- * Whether a funnel is computed per person by `twoStepPersons`: two steps over a whole period
- * (daily series use `dailyTwoStepFunnel`), unless a test asks for `windowFunnel` to compare.
- */
-export function usesTwoStepPersons(steps: FunnelSteps, o: { daily: boolean; windowFunnelOnly?: boolean | undefined }): boolean {
-  return !o.daily && !o.windowFunnelOnly && isTwoStep(steps);
-}
-
-/** `windowFunnel`'s level of a group of events (a person, or a person-day): every funnel the array forms do not take. */
+/** `windowFunnel`'s level of a group of events (a person, or a person-day): every funnel `twoStepFunnel` does not take. */
 export function windowFunnelLevel(conds: readonly Fragment[], windowMs: number): Fragment {
   return sql`windowFunnel(${p.uint64(windowMs)})(toUInt64(toUnixTimestamp64Milli(timestamp)), ${sql.join([...conds])})`;
 }

@@ -4,7 +4,7 @@ import { openTestStorage, type TestStorage } from '../../../test/helpers/storage
 import { parsePeriod } from '../shared/period.js';
 import { evaluateMetric, evaluateMetricBy, npsInterval } from './api.js';
 import { BUILTINS } from './catalogue.js';
-import { createEvaluator, TOTAL } from './evaluate.js';
+import { createEvaluator, MetricEvaluator, TOTAL } from './evaluate.js';
 import type { AtomEnv, Segment } from './segment.js';
 import { compileAtom } from './compile.js';
 import { compileAtomMulti } from './compile-multi.js';
@@ -374,8 +374,10 @@ describe('built-in metrics on the blueprint', () => {
     };
     const run = async (e: AtomEnv) => {
       const q = compile(e.segments ? compileAtomMulti(funnel, e as AtomEnv & { segments: Segment[] }) : compileAtom(funnel, e));
-      // The array forms serve daily series and per-person levels (see funnel-two-step.ts).
-      expect([q.sql.includes('arrayReverseFill'), q.sql.includes('windowFunnel')]).toEqual([!e.windowFunnelOnly, !!e.windowFunnelOnly]);
+      // The array form serves daily series and per-person levels by event dimensions (see
+      // funnel-two-step.ts); person properties are not on the events, so windowFunnel.
+      const arrays = !e.windowFunnelOnly && ![e.segment, ...(e.segments ?? [])].some((g) => g?.type === 'person');
+      expect([q.sql.includes('arrayReverseFill'), q.sql.includes('windowFunnel')]).toEqual([arrays, !arrays]);
       return (await s.engine.query<{ seg: string; num: number; den: number }>(q)).map((r) => [r.seg, r.num, r.den]);
     };
     expect(await run(env)).toEqual([['', 8, 10]]);
@@ -407,6 +409,28 @@ describe('built-in metrics on the blueprint', () => {
     // By plan (pro unless the person's number is a multiple of 3; p9 counts as p10): free are
     // p3 (call 1 ms past the window) and p6 (call first), 0 / 2; the other eight are pro and converted, 8 / 8.
     expect(await run({ ...env, segment: plan })).toEqual([['free', 0, 2], ['pro', 8, 8]]);
+
+    // Several spans in one pass (a report's period, the one before and the daily series behind
+    // its anomalies): each read gives the rows it gives alone, and one query ran.
+    //  07-07…07-09 per person: p1–p6 (07-08), p9/10, p11 (07-09 view, its call a day later)
+    //    entered = 8; converted p1, p2, p4 (next local day, 40 min), p5, p9/10 = 5.
+    //  07-10…07-13 per person: p7, p11 (07-10), p12/13 = 3, all converted (p7's call after the span).
+    await upsertMetric(s.meta, F, {
+      key: 'call_rate', name: { 'zh-CN': '呼叫比例', 'en-US': 'Call rate' }, description: { 'zh-CN': '', 'en-US': '' }, definition: funnel,
+      unit: '%', format: 'percent', isRate: true, direction: 'higher_is_better', countingUnit: 'persons', owner: '',
+    });
+    const spans = [{ fromDate: '2025-07-07', toDate: '2025-07-09' }, { fromDate: '2025-07-10', toDate: '2025-07-13' }, { fromDate: '2025-07-08', toDate: '2025-07-13' }];
+    const reads: Segment[][] = [[TOTAL, channel, region], [TOTAL, channel], [day, { ...channel, byDay: true }]];
+    const together = await Promise.all(spans.map((span) => createEvaluator(ctx(), F, span)));
+    await MetricEvaluator.prefetchAcross('call_rate', together.map((e, i) => ({ ev: e, segments: reads[i]! })));
+    expect(new Set(together.flatMap((e) => e.trace.map((q) => q.sql))).size).toBe(1);
+    const values = async (e: MetricEvaluator, g: Segment) => [...(await e.values('call_rate', g === TOTAL ? undefined : g)).entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+    for (const [i, span] of spans.entries()) {
+      const alone = await createEvaluator(ctx(), F, span);
+      for (const g of reads[i]!) expect([i, g.property, await values(together[i]!, g)]).toEqual([i, g.property, await values(alone, g)]);
+    }
+    expect([await together[0]!.total('call_rate'), await together[1]!.total('call_rate')].map((v) => [v.numerator, v.denominator])).toEqual([[5, 8], [3, 3]]);
+    expect(new Set(together.flatMap((e) => e.trace.map((q) => q.sql))).size).toBe(1);
   });
 
   it('counts only complete days while a period is running', async () => {

@@ -128,15 +128,16 @@ export function firstSegments(segments: readonly Segment[], cond?: Fragment): Fr
 
 /**
  * Step two, after the aggregation has made the rows few: the tuple (and the local day,
- * for daily series) as an array of `i:value` tags, one per dimension, for `ARRAY JOIN`.
+ * for daily series) as an array of `i:value` tags, one per dimension, for `ARRAY JOIN`
+ * (`indexed: false`: the bare values, as `segmentExpr` gives them for one segment).
  */
-export function segmentTags(segments: readonly Segment[], raw: Fragment, day?: Fragment): Fragment {
+export function segmentTags(segments: readonly Segment[], raw: Fragment, day?: Fragment, o: { indexed?: boolean } = {}): Fragment {
   return sql`[${sql.join(
     segments.map((s, i) => {
       const v = sql`tupleElement(${raw}, ${sql.trusted(String(i + 1))})`;
       const dim = s.property ? sql`if(${v} = '', ${p.string(NO_VALUE)}, ${v})` : sql`''`;
       const value = s.byDay && day ? sql`concat(toString(${day}), '|', ${dim})` : dim;
-      return sql`concat(${p.string(`${i}${TAG_SEPARATOR}`)}, ${value})`;
+      return o.indexed === false ? value : sql`concat(${p.string(`${i}${TAG_SEPARATOR}`)}, ${value})`;
     }),
   )}]`;
 }

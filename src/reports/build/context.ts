@@ -35,6 +35,9 @@ export interface ReportSettings {
   anomalyMetrics?: string[];
 }
 
+/** Metrics checked for anomalies when the project configured none (counts with daily volume). */
+export const DEFAULT_ANOMALY_METRICS = ['new_persons', 'orders', 'paid_signups'];
+
 export const DEFAULT_METRICS = ['new_persons', 'active_persons', 'paying_conversion', 'gmv', 'dau', 'orders', 'aov', 'arpu', 'spend', 'roas', 'cac', 'nps'];
 
 /** Dimensions the findings explain across, besides those the project configures. */

@@ -4,10 +4,8 @@ import { segmentOutliers, segmentShifts } from '../../analyses/explain/shifts.js
 import { addDays } from '../../analyses/shared/time-zone.js';
 import type { ReportData } from '../data.js';
 import { findingText, type MetricLabel } from '../findings-text.js';
-import { type BuildContext, periodDimensions, reportDimensions } from './context.js';
+import { type BuildContext, DEFAULT_ANOMALY_METRICS, periodDimensions, reportDimensions } from './context.js';
 
-/** Metrics checked for anomalies when the project configured none (counts with daily volume). */
-const ANOMALY_METRICS = ['new_persons', 'orders', 'paid_signups'];
 const MAX_EXPLAINED = 6;
 
 /**
@@ -46,7 +44,7 @@ export async function findingsStage(ctx: BuildContext, data: ReportData): Promis
     found.push(...shifts.findings.slice(0, 3));
   }
 
-  for (const key of ctx.settings.anomalyMetrics ?? ANOMALY_METRICS) {
+  for (const key of ctx.settings.anomalyMetrics ?? DEFAULT_ANOMALY_METRICS) {
     if (!labels.has(key)) continue;
     const anomalies = await detectMetricAnomalies(deps, ctx.analysis.projectId, key, current, { dimensions });
     // A day flagged for the whole project is echoed by many segments; name it once and
