@@ -82,9 +82,14 @@ export function funnelEvents(spec: FunnelSpec, projectId: string, range: Resolve
   // the identity join: an entrant's events carry the entrant's own id or an id merged into it.
   const step0 = spec.steps[0]!;
   const entrants = eventsWithPersons({ projectId, range, events: [step0.event], withPersonProperties: usesPersonProps(spec) });
-  const entrantIds = sql`SELECT person_id FROM ${entrants} WHERE ${compileFilters(step0.filters)}`;
-  const ingestIds = sql`SELECT person_id FROM (${entrantIds})
-    UNION ALL SELECT old_person_id FROM ${personOverrides(projectId)} WHERE override_person_id IN (${entrantIds})`;
+  // Each entrant with the ids merged into it, from one read of the entrants (as a UNION of
+  // the entrants and the merged ids whose person is IN the entrants, the entrants were read
+  // twice: ~0.2 s each for a quarter of the 100 M demo).
+  const ingestIds = sql`SELECT arrayJoin(arrayPushFront(m.olds, e.person_id)) FROM (
+      SELECT DISTINCT person_id FROM ${entrants} WHERE ${compileFilters(step0.filters)}
+    ) AS e
+    LEFT ANY JOIN (SELECT override_person_id, groupArray(old_person_id) AS olds FROM ${personOverrides(projectId)} GROUP BY override_person_id) AS m
+    ON m.override_person_id = e.person_id`;
   const source = eventsWithPersons({
     projectId,
     range: { from: range.from, to: windowEnd(range.to, spec.window) },
