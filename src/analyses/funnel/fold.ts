@@ -50,7 +50,7 @@ const n = (k: number) => sql.trusted(String(k));
  * Let-binding for ClickHouse expressions (which have none): `arrayMap(name -> body, [value])[1]`.
  * The value is computed once and the expression text stays linear.
  */
-function bind(name: string, value: Fragment, body: Fragment): Fragment {
+export function bind(name: string, value: Fragment, body: Fragment): Fragment {
   return sql`arrayMap(${sql.trusted(name)} -> ${body}, [${value}])[1]`;
 }
 

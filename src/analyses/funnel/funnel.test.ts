@@ -5,7 +5,8 @@ import { BREAKDOWN, EXCLUSIONS, MAIN, MERGED, MERGED_LATER_STEP, REPEATED, STRIC
 import { parseInput } from '../../core/validation.js';
 import type { AnalysisContext } from '../shared/context.js';
 import { resolveRange } from '../shared/date-range.js';
-import { compileFunnel } from './compile.js';
+import { compileFunnel, compilePersons, compileTimeToConvert, compileTrend } from './compile.js';
+import { packable } from './packed.js';
 import { funnel } from './index.js';
 
 let s: TestStorage;
@@ -102,6 +103,56 @@ describe('funnel on chDB (blueprints in test/fixtures/analyses/funnel.ts)', () =
     expect(counts(await run('merged2', { steps: steps('ad_click', 'signup') }))).toEqual([1, 1]);
     expect(counts(await run('merged2', { steps: steps('ad_click', 'signup'), order: 'strict' }))).toEqual([1, 1]);
   });
+});
+
+describe('packed attempts (packed.ts) against the general fold', () => {
+  it('gives the same counts, times, bins, trend and persons on every blueprint', async () => {
+    // Every blueprint project, ordered funnels of distinct events with windows of a second to
+    // a week: the packed form (the default for these) and the fold (foldOnly) must give the
+    // same rows for every query built on a person's best attempt.
+    const cases: [string, string[]][] = [
+      ['main', ['view', 'signup', 'pay']],
+      ['main', ['view', 'pay']],
+      ['strict', ['view', 'signup', 'pay']],
+      ['unordered', ['view', 'signup', 'pay']],
+      ['excl', ['view', 'signup', 'pay']],
+      ['bd', ['view', 'signup']],
+      ['merged', ['ad_click', 'signup']],
+      ['merged2', ['ad_click', 'signup']],
+    ];
+    for (const [project, names] of cases) {
+      for (const window of [{ value: 1, unit: 'second' }, { value: 1, unit: 'hour' }, { value: 1, unit: 'week' }]) {
+        const spec = parseInput(funnel.schema, {
+          ...base,
+          window,
+          steps: steps(...names),
+          timeToConvert: { bins: 3 },
+          trend: { interval: 'day' },
+          persons: { step: 0, status: 'reached' },
+        });
+        expect(packable(spec)).toBe(true);
+        const c = ctx(project);
+        const range = resolveRange(spec.dateRange, c);
+        for (const build of [
+          (o: { foldOnly?: boolean }) => compileFunnel(spec, c, range, undefined, o),
+          (o: { foldOnly?: boolean }) => compileTimeToConvert(spec, c, range, undefined, o),
+          (o: { foldOnly?: boolean }) => compileTrend(spec, c, range, o),
+          (o: { foldOnly?: boolean }) => compilePersons(spec, c, range, o),
+        ]) {
+          const packed = build({});
+          expect(packed.sql).toContain('arrayReverseFill');
+          expect([project, window, await s.engine.query(packed)]).toEqual([project, window, await s.engine.query(build({ foldOnly: true }))]);
+        }
+      }
+    }
+    // Not packable: the general fold.
+    const general = (extra: Record<string, unknown>) => parseInput(funnel.schema, { ...base, steps: steps('view', 'signup'), ...extra });
+    expect(packable(general({ order: 'strict' }))).toBe(false);
+    expect(packable(general({ steps: steps('view', 'view', 'signup') }))).toBe(false);
+    expect(packable(general({ exclusions: [{ event: 'logout', fromStep: 0, toStep: 1 }] }))).toBe(false);
+    expect(packable(general({ breakdown: { property: 'channel' } }))).toBe(false);
+    expect(packable(general({ window: { value: 1, unit: 'month' } }))).toBe(false);
+  }, 120_000); // ~200 queries
 });
 
 describe('funnel SQL', () => {

@@ -48,6 +48,38 @@ export function usesPersonProps(spec: FunnelSpec): boolean {
 }
 
 /**
+ * The events a funnel reads, with persons resolved: the named events (every event for
+ * strict funnels) from the range's start to its end plus the window. Only persons who
+ * entered (a step-0 event in the range) need their events collected: typically a minority
+ * of those with any step event (returning persons doing later steps), so the scan keeps only
+ * their events. The test is on the person written at ingest, before the identity join: an
+ * entrant's events carry the entrant's own id or an id merged into it. `unresolvedPersons`:
+ * `person_id` as written at ingest (see eventsWithPersons), for a caller that resolves
+ * persons after grouping.
+ */
+export function funnelSource(spec: FunnelSpec, projectId: string, range: ResolvedRange, o: { unresolvedPersons?: boolean } = {}): Fragment {
+  const names = [...new Set([...spec.steps.map((s) => s.event), ...spec.exclusions.map((x) => x.event)])];
+  const step0 = spec.steps[0]!;
+  const entrants = eventsWithPersons({ projectId, range, events: [step0.event], withPersonProperties: usesPersonProps(spec) });
+  // Each entrant with the ids merged into it, from one read of the entrants (as a UNION of
+  // the entrants and the merged ids whose person is IN the entrants, the entrants were read
+  // twice: ~0.2 s each for a quarter of the 100 M demo).
+  const ingestIds = sql`SELECT arrayJoin(arrayPushFront(m.olds, e.person_id)) FROM (
+      SELECT DISTINCT person_id FROM ${entrants} WHERE ${compileFilters(step0.filters)}
+    ) AS e
+    LEFT ANY JOIN (SELECT override_person_id, groupArray(old_person_id) AS olds FROM ${personOverrides(projectId)} GROUP BY override_person_id) AS m
+    ON m.override_person_id = e.person_id`;
+  return eventsWithPersons({
+    projectId,
+    range: { from: range.from, to: windowEnd(range.to, spec.window) },
+    ...(spec.order === 'strict' ? {} : { events: names }),
+    withPersonProperties: usesPersonProps(spec),
+    ...(spec.order === 'unordered' ? {} : { ingestPersonIn: ingestIds }),
+    ...(o.unresolvedPersons ? { unresolvedPersons: true } : {}),
+  });
+}
+
+/**
  * One row per event that matters to the funnel: `(person_id, ts, mask, deadline, val)`.
  * Step-0 matches count only inside the date range (only they may start an attempt); later
  * steps and exclusions are read up to the range's end plus the window, so a person who
@@ -75,28 +107,7 @@ export function funnelEvents(spec: FunnelSpec, projectId: string, range: Resolve
   // The breakdown value travels as its 1-based index in `top` (0 = "Other"): a UInt8 is far
   // cheaper than a string to collect, sort and copy per person. Decoded at the end.
   const val = spec.breakdown ? sql`toUInt8(indexOf(${p.strings(top ?? [])}, ${breakdownValue(spec.breakdown)}))` : sql`toUInt8(0)`;
-  const names = [...new Set([...spec.steps.map((s) => s.event), ...spec.exclusions.map((x) => x.event)])];
-  // Only persons who entered (a step-0 event in the range) need their events collected:
-  // typically a minority of those with any step event (returning persons doing later steps),
-  // so the scan keeps only their events. The test is on the person written at ingest, before
-  // the identity join: an entrant's events carry the entrant's own id or an id merged into it.
-  const step0 = spec.steps[0]!;
-  const entrants = eventsWithPersons({ projectId, range, events: [step0.event], withPersonProperties: usesPersonProps(spec) });
-  // Each entrant with the ids merged into it, from one read of the entrants (as a UNION of
-  // the entrants and the merged ids whose person is IN the entrants, the entrants were read
-  // twice: ~0.2 s each for a quarter of the 100 M demo).
-  const ingestIds = sql`SELECT arrayJoin(arrayPushFront(m.olds, e.person_id)) FROM (
-      SELECT DISTINCT person_id FROM ${entrants} WHERE ${compileFilters(step0.filters)}
-    ) AS e
-    LEFT ANY JOIN (SELECT override_person_id, groupArray(old_person_id) AS olds FROM ${personOverrides(projectId)} GROUP BY override_person_id) AS m
-    ON m.override_person_id = e.person_id`;
-  const source = eventsWithPersons({
-    projectId,
-    range: { from: range.from, to: windowEnd(range.to, spec.window) },
-    ...(spec.order === 'strict' ? {} : { events: names }),
-    withPersonProperties: usesPersonProps(spec),
-    ...(spec.order === 'unordered' ? {} : { ingestPersonIn: ingestIds }),
-  });
+  const source = funnelSource(spec, projectId, range);
   const mask = sql.join(bits, ' + ');
   // Calendar months vary in length; every other unit is a fixed number of milliseconds.
   const deadline = spec.window.unit === 'month' ? sql`toUnixTimestamp64Milli(${addWindow(sql`timestamp`, spec.window)})` : sql`0`;
