@@ -54,6 +54,9 @@ const ZERO: AtomRow = { seg: '', num: 0, den: 0, x: 0 };
  * (a formula's parts are computed once). Counts only complete days: the span is clipped
  * at the start of "today" in the project's time zone.
  */
+/** Reads whose spans lie further apart than this are read in passes of their own (one pass reads every event between its spans). */
+const CLUSTER_GAP_MS = 31 * 86_400_000;
+
 export class MetricEvaluator {
   /** The queries whose rows the numbers came from: what reproduces a finding. */
   readonly queries: CompiledQuery[] = [];
@@ -193,28 +196,59 @@ export class MetricEvaluator {
    */
   static async prefetchAcross(key: string, parts: readonly { ev: MetricEvaluator; segments: readonly Segment[] }[]): Promise<void> {
     if (!parts.length) return;
+    // One part per evaluator: the same span asked for twice is read once.
+    const byEvaluator = new Map<MetricEvaluator, Map<string, Segment>>();
+    for (const { ev, segments } of parts) {
+      const own = byEvaluator.get(ev) ?? new Map<string, Segment>();
+      for (const s of segments) own.set(JSON.stringify(s), s);
+      byEvaluator.set(ev, own);
+    }
     const atoms = new Map<string, Atom>();
     parts[0]!.ev.collectAtoms(key, atoms, []);
     for (const atom of atoms.values()) {
-      const reads = parts.flatMap(({ ev, segments }) =>
-        [segments.filter((s) => !s.byDay), segments.filter((s) => s.byDay)]
+      const reads = [...byEvaluator].flatMap(([ev, own]) => {
+        const segments = [...own.values()];
+        return [segments.filter((s) => !s.byDay), segments.filter((s) => s.byDay)]
           .map((group) => ({ ev, wanted: group.filter((s) => s.value === undefined && !ev.memo.has(segmentAtomId(atom, s)) && compilable(atom, ev.env(s))) }))
-          .filter((r) => r.wanted.length > 0),
-      );
-      const together = atom.kind === 'funnel' ? MetricEvaluator.prefetchTwoStep(atom, reads) : undefined;
-      if (together) {
-        await together;
-        continue;
+          .filter((r) => r.wanted.length > 0);
+      });
+      let rest = reads;
+      if (atom.kind === 'funnel') {
+        rest = [];
+        for (const cluster of MetricEvaluator.spanClusters(reads)) {
+          const together = MetricEvaluator.prefetchTwoStep(atom, cluster);
+          if (together) await together;
+          else rest.push(...cluster);
+        }
       }
       // One query at a time, as a lone prefetch would run them: each already uses every core.
-      for (const { ev, wanted } of reads) {
+      for (const { ev, wanted } of rest) {
         if (wanted.length < 2) continue;
         const all = ev.readEnv(atom, { ...ev.env(), segments: wanted }).then((env) => ev.run((o) => compile(compileAtomMulti(atom, { ...env, ...o }))));
         wanted.forEach((s, i) => ev.memo.set(segmentAtomId(atom, s), all.then((rows) => untag(rows, i))));
         await all;
       }
     }
-    await Promise.all(parts.flatMap(({ ev, segments }) => [...atoms.values()].flatMap((a) => segments.map((s) => ev.memo.get(segmentAtomId(a, s))).filter((x) => x !== undefined))));
+    await Promise.all([...byEvaluator].flatMap(([ev, own]) => [...atoms.values()].flatMap((a) => [...own.values()].map((s) => ev.memo.get(segmentAtomId(a, s))).filter((x) => x !== undefined))));
+  }
+
+  /**
+   * The reads in groups of nearby spans (sorted by start; a read joins the group when it
+   * starts within CLUSTER_GAP_MS of the group's end): a goal of last year's quarter should
+   * not make the period's pass read the whole year in between.
+   */
+  private static spanClusters<R extends { ev: MetricEvaluator }>(reads: readonly R[]): R[][] {
+    const sorted = [...reads].sort((a, b) => a.ev.env().from.getTime() - b.ev.env().from.getTime());
+    const out: { end: number; reads: R[] }[] = [];
+    for (const r of sorted) {
+      const { from, to } = r.ev.env();
+      const last = out[out.length - 1];
+      if (last && from.getTime() <= last.end + CLUSTER_GAP_MS) {
+        last.reads.push(r);
+        last.end = Math.max(last.end, to.getTime());
+      } else out.push({ end: to.getTime(), reads: [r] });
+    }
+    return out.map((c) => c.reads);
   }
 
   /**

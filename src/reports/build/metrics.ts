@@ -1,12 +1,12 @@
-import { anomalyRead } from '../../analyses/explain/anomalies.js';
-import { createEvaluator, prefetchAcross, TOTAL } from '../../analyses/metrics/evaluate.js';
+import { createEvaluator } from '../../analyses/metrics/evaluate.js';
 import { describeMetric } from '../../analyses/metrics/describe.js';
 import type { Metric } from '../../analyses/metrics/schema.js';
 import { loadDictionary, metricsOf } from '../../analyses/metrics/store.js';
 import { poissonRateTest, twoProportionTest } from '../../stats/compare.js';
 import type { MetricData } from '../data.js';
 import type { ValueFormat } from '../model.js';
-import { type BuildContext, DEFAULT_ANOMALY_METRICS, DEFAULT_METRICS, periodDimensions, reportDimensions } from './context.js';
+import { type BuildContext, DEFAULT_METRICS } from './context.js';
+import { prefetchReportReads } from './reads.js';
 
 /** The dictionary's display format in the report's terms. */
 export function reportFormat(m: Metric): ValueFormat {
@@ -33,22 +33,9 @@ export async function gatherMetrics(ctx: BuildContext, extraKeys: readonly strin
   const [cur, prev, last] = await Promise.all(
     [ctx.period, ctx.previous, ctx.lastYear].map((span) => createEvaluator(deps, ctx.analysis.projectId, { fromDate: span.fromDate, toDate: span.toDate })),
   );
-  // Every rate is tested for shifts by segment in 分析原因 (findings.ts) over the same two
-  // spans, and some are checked day by day for anomalies there: its total comes from the
-  // same queries as its segments, and a funnel's reads of all those spans from one pass
-  // (prefetchAcross). First, so that a count the rates are built on (active persons in
-  // paying conversion) is read there too.
-  const segments = [TOTAL, ...periodDimensions(ctx.settings)];
-  const anomalyMetrics = ctx.settings.anomalyMetrics ?? DEFAULT_ANOMALY_METRICS;
-  const projectId = ctx.analysis.projectId;
-  for (const key of wanted.filter((k) => dictionary.get(k)!.isRate)) {
-    const reads = [
-      { span: { fromDate: ctx.period.fromDate, toDate: ctx.period.toDate }, segments },
-      { span: { fromDate: ctx.previous.fromDate, toDate: ctx.previous.toDate }, segments },
-      ...(anomalyMetrics.includes(key) ? [await anomalyRead(deps, projectId, ctx.period, { dimensions: reportDimensions(ctx.settings) })] : []),
-    ];
-    await prefetchAcross(deps, projectId, key, reads);
-  }
+  // Every read the report's stages will make of its rates, goals and follow-up, in one pass
+  // per metric where it can (see reads.ts).
+  await prefetchReportReads(ctx, dictionary, wanted);
   const out: MetricData[] = [];
   const headlineCount = 4;
   for (const [i, key] of wanted.entries()) {
