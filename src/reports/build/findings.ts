@@ -1,6 +1,7 @@
 import { detectMetricAnomalies } from '../../analyses/explain/anomalies.js';
 import { explainChange, type Finding } from '../../analyses/explain/findings.js';
 import { segmentOutliers, segmentShifts } from '../../analyses/explain/shifts.js';
+import { prefetchAcross } from '../../analyses/metrics/evaluate.js';
 import { addDays } from '../../analyses/shared/time-zone.js';
 import type { ReportData } from '../data.js';
 import { findingText, type MetricLabel } from '../findings-text.js';
@@ -51,6 +52,11 @@ export async function findingsStage(ctx: BuildContext, data: ReportData): Promis
     // let the outlier test say which segment did it.
     const projectDays = new Set(anomalies.findings.filter((a) => !a.dimension).map((a) => a.basis.current.fromDate));
     const kept = anomalies.findings.filter((a) => !a.dimension || !projectDays.has(a.basis.current.fromDate));
+    if (labels.get(key)!.isRate) {
+      // The outlier tests below read each flagged day by dimension: in one pass for all of them.
+      const days = kept.slice(0, 3).filter((a) => !a.dimension).map((a) => a.basis.current.fromDate);
+      await prefetchAcross(deps, ctx.analysis.projectId, key, days.map((day) => ({ span: { fromDate: day, toDate: day }, segments: dimensions })));
+    }
     for (const a of kept.slice(0, 3)) {
       found.push(a);
       if (a.dimension) continue;
