@@ -1,8 +1,8 @@
 import { createEvaluator, type DateSpan, type MetricsContext } from '../analyses/metrics/evaluate.js';
 import { describeMetric } from '../analyses/metrics/describe.js';
 import type { Metric } from '../analyses/metrics/schema.js';
-import { addDays, daysBetween } from '../analyses/shared/time-zone.js';
-import { parsePeriod, previousPeriod, samePeriodLastYear, type Period } from '../analyses/shared/period.js';
+import { daysBetween } from '../analyses/shared/time-zone.js';
+import { likeForLike, parsePeriod, previousPeriod, samePeriodLastYear } from '../analyses/shared/period.js';
 import { FupanError, isFupanError } from '../core/errors/index.js';
 import type { Lang } from '../core/lang.js';
 import type { ReportSettings } from '../reports/build/context.js';
@@ -36,18 +36,6 @@ export interface MetricValue {
   error?: { code: string; message: string };
 }
 
-/**
- * The comparison span for a period still running: the same number of counted days from the
- * start of the basis period, so a half-month is compared with a half-month (like for like).
- */
-function basisSpan(basis: Period, counted: DateSpan & { complete: boolean }): DateSpan {
-  if (counted.complete) return { fromDate: basis.fromDate, toDate: basis.toDate };
-  const days = Math.max(0, daysBetween(counted.fromDate, counted.toDate) + 1);
-  if (days === 0) return { fromDate: basis.fromDate, toDate: addDays(basis.fromDate, -1) };
-  const to = addDays(basis.fromDate, days - 1);
-  return { fromDate: basis.fromDate, toDate: to < basis.toDate ? to : basis.toDate };
-}
-
 const change = (v: number | null, b: number | null) => ({
   absolute: v !== null && b !== null ? v - b : null,
   relative: v !== null && b !== null && b !== 0 ? (v - b) / Math.abs(b) : null,
@@ -73,7 +61,7 @@ export async function metricValues(
   const mctx: MetricsContext = { engine: ctx.engine, meta: ctx.meta, evaluators: ctx.evaluators ?? new Map(), ...(ctx.now ? { now: ctx.now } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) };
   const current = await createEvaluator(mctx, projectId, period);
   const counted = current.counted;
-  const bases = compare.map((c) => [c, basisSpan(c === 'previous_period' ? previousPeriod(period) : samePeriodLastYear(period), counted)] as const);
+  const bases = compare.map((c) => [c, likeForLike(c === 'previous_period' ? previousPeriod(period) : samePeriodLastYear(period), { ...counted, days: Math.max(0, daysBetween(counted.fromDate, counted.toDate) + 1) })] as const);
   const evaluators = await Promise.all(bases.map(([, span]) => createEvaluator(mctx, projectId, span)));
   return Promise.all(
     keys.map(async (key): Promise<MetricValue> => {

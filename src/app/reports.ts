@@ -1,4 +1,5 @@
-import { parsePeriod, previousPeriod, samePeriodLastYear } from '../analyses/shared/period.js';
+import { type CountedSpan, countedSpan, likeForLike, parsePeriod, type Period, previousPeriod, samePeriodLastYear } from '../analyses/shared/period.js';
+import { addDays, daysBetween, localDate } from '../analyses/shared/time-zone.js';
 import { FupanError } from '../core/errors/index.js';
 import type { Lang } from '../core/lang.js';
 import { type BuildContext, type ReportSettings } from '../reports/build/context.js';
@@ -28,9 +29,18 @@ export const REPORT_STAGES: Stage[] = [goalsStage, trendsStage, channelStage, re
 
 export type ReportFormat = 'md' | 'html' | 'pdf' | 'json';
 
+/** A comparison basis as a period: like for like while `counted` is still running (see likeForLike). */
+function comparisonPeriod(basis: Period, counted: CountedSpan): Period {
+  const span = likeForLike(basis, counted);
+  if (span.fromDate === basis.fromDate && span.toDate === basis.toDate) return basis;
+  return { kind: 'custom', label: `${span.fromDate}..${span.toDate}`, fromDate: span.fromDate, toDate: span.toDate, days: Math.max(0, daysBetween(span.fromDate, span.toDate) + 1) };
+}
+
 async function buildContext(ctx: AppContext, projectId: string, label: string, now: Date, signal?: AbortSignal): Promise<BuildContext> {
   const period = parsePeriod(label);
   const project = await getProject(ctx, projectId);
+  // Complete days only (through yesterday in the project's time zone), as every metric counts.
+  const counted = countedSpan(period, addDays(localDate(now, project.timeZone), -1));
   const [row] = await ctx.meta.query<{ settings: { report?: ReportSettings } | null }>(`SELECT settings FROM projects WHERE id = $1`, [projectId]);
   return {
     engine: ctx.engine,
@@ -40,8 +50,9 @@ async function buildContext(ctx: AppContext, projectId: string, label: string, n
     analysis: await analysisContext(ctx, projectId, { now, ...(signal ? { signal } : {}) }),
     projectName: project.name,
     period,
-    previous: previousPeriod(period),
-    lastYear: samePeriodLastYear(period),
+    counted,
+    previous: comparisonPeriod(previousPeriod(period), counted),
+    lastYear: comparisonPeriod(samePeriodLastYear(period), counted),
     settings: row?.settings?.report ?? {},
     metrics: { engine: ctx.engine, meta: ctx.meta, now, ...(signal ? { signal } : {}), evaluators: new Map() },
   };

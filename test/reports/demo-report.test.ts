@@ -75,6 +75,14 @@ describe('the 复盘 report on the demo', () => {
   it('drafts the month with its goals and the follow-up of last month', async () => {
     const month = (await getReport(ctx, 'demo', demo.today.slice(0, 7), 'en-US', { now: NOW })).report;
     expect(month.goals.map((g) => g.metricKey)).toContain('gmv');
+    // The month is running (NOW is 07-16: 07-01 … 07-15 counted), so 环比 and 同比 compare
+    // the same 15 days of June and of July last year, not whole months: a stable count
+    // (new persons, ~15 days' worth against ~15 days') shows no significant change.
+    expect(month.period.previous).toEqual({ fromDate: '2025-06-01', toDate: '2025-06-15' });
+    expect(month.period.lastYear).toEqual({ fromDate: '2024-07-01', toDate: '2024-07-15' });
+    const newPersons = month.results.metrics.find((m) => m.key === 'new_persons')!;
+    expect(Math.abs(newPersons.previousPeriod.relative ?? 1)).toBeLessThan(0.25);
+    expect(newPersons.significant).not.toBe(true);
     expect(month.followUp).toHaveLength(2);
     const { body } = await renderReport(ctx, month, 'md');
     expect(body).toContain('## Follow-up');

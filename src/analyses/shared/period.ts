@@ -132,6 +132,38 @@ export function samePeriodLastYear(period: Period): Period {
   }
 }
 
+/** A span of calendar days (inclusive) counted so far, and whether that is the whole period. */
+export interface CountedSpan {
+  fromDate: CalendarDate;
+  toDate: CalendarDate;
+  complete: boolean;
+  /** Days counted (0 before the period starts). */
+  days: number;
+}
+
+/**
+ * The days of a period counted at `asOfDate`, the last complete day (yesterday in the
+ * project's time zone): from its start to that day, or the whole period once it is over.
+ */
+export function countedSpan(period: Pick<Period, 'fromDate' | 'toDate'>, asOfDate: CalendarDate): CountedSpan {
+  const toDate = period.toDate <= asOfDate ? period.toDate : asOfDate;
+  return { fromDate: period.fromDate, toDate, complete: toDate === period.toDate, days: Math.max(0, daysBetween(period.fromDate, toDate) + 1) };
+}
+
+/**
+ * The basis of a comparison (环比, 同比) for a period still running: the same number of
+ * counted days from the start of the basis period, so 51 days of a quarter are compared
+ * with the first 51 days of the one before (like for like), not with all of it. A
+ * complete period is compared with the whole basis period. Before the period starts
+ * nothing is counted, and the basis is empty too (it ends the day before it starts).
+ */
+export function likeForLike(basis: Pick<Period, 'fromDate' | 'toDate'>, counted: CountedSpan): { fromDate: CalendarDate; toDate: CalendarDate } {
+  if (counted.complete) return { fromDate: basis.fromDate, toDate: basis.toDate };
+  if (counted.days === 0) return { fromDate: basis.fromDate, toDate: addDays(basis.fromDate, -1) };
+  const to = addDays(basis.fromDate, counted.days - 1);
+  return { fromDate: basis.fromDate, toDate: to < basis.toDate ? to : basis.toDate };
+}
+
 /** The period's UTC instants in a project's time zone. */
 export function periodRange(period: Period, timeZone: string): ResolvedRange {
   return fromDates(period.fromDate, period.toDate, timeZone);

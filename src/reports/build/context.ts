@@ -1,7 +1,7 @@
 import type { Engine } from '../../storage/engine.js';
 import type { MetaStore } from '../../storage/metadata/store.js';
 import type { AnalysisContext } from '../../analyses/shared/context.js';
-import type { Period } from '../../analyses/shared/period.js';
+import type { CountedSpan, Period } from '../../analyses/shared/period.js';
 import type { MetricsContext } from '../../analyses/metrics/evaluate.js';
 
 /** What building a report needs: the stores, "now", and the project's analysis context. */
@@ -13,6 +13,9 @@ export interface BuildContext {
   analysis: AnalysisContext;
   projectName: string;
   period: Period;
+  /** The period's days counted: through yesterday while it runs (see countedSpan). */
+  counted: CountedSpan;
+  /** The 环比 and 同比 bases: like for like while the period runs (see likeForLike). */
   previous: Period;
   lastYear: Period;
   /** Per-project report settings (projects.settings.report). */

@@ -58,7 +58,7 @@ export async function gatherFollowUp(ctx: BuildContext): Promise<FollowUpData[]>
     const format = reportFormat(metric);
     const targetMet =
       a.target === null || c.value === null ? null : metric.direction === 'higher_is_better' ? c.value >= a.target : c.value <= a.target;
-    const test = changeTest(metric.isRate, metric.cumulative, b, c, prevDays, ctx.period.days);
+    const test = changeTest(metric.isRate, metric.cumulative, b, c, prevDays, ctx.counted.days);
     const show = (v: number | null, lang: 'zh-CN' | 'en-US') => formatValue(v, format, lang, ctx.analysis.currency);
     const p = test ? (test.pValue < 0.001 ? '< 0.001' : test.pValue.toFixed(3)) : null;
     out.push({

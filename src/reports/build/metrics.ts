@@ -78,7 +78,7 @@ function significance(m: Metric, value: number | null, previous: number | null, 
   }
   const countable = ['persons', 'events', 'orders', 'responses', 'impressions', 'clicks'].includes(m.countingUnit);
   if (m.cumulative && countable && value !== null && previous !== null && Number.isInteger(value) && Number.isInteger(previous)) {
-    return poissonRateTest(value, ctx.period.days, previous, ctx.previous.days)?.significant ?? null;
+    return poissonRateTest(value, ctx.counted.days, previous, ctx.previous.days)?.significant ?? null;
   }
   return null;
 }

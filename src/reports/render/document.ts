@@ -28,6 +28,12 @@ export function reportBlocks(r: Report): Block[] {
     muted: true,
     text: `${label(L, 'period')}: ${r.period.fromDate} – ${r.period.toDate} (${r.timeZone}) · ${label(L, r.status)} · ${label(L, 'dataReadAt')}: ${r.dataReadAt}`,
   });
+  // The comparison bases: while a period runs they are its counted days' length (like for like).
+  blocks.push({
+    type: 'paragraph',
+    muted: true,
+    text: `${label(L, 'previousPeriod')}: ${r.period.previous.fromDate} – ${r.period.previous.toDate} · ${label(L, 'previousYear')}: ${r.period.lastYear.fromDate} – ${r.period.lastYear.toDate}`,
+  });
 
   h2('summary');
   blocks.push({ type: 'paragraph', text: label(L, 'goalCounts', r.summary.goalCounts) });
