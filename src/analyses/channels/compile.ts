@@ -51,9 +51,10 @@ export function compileBehaviour(spec: ChannelsSpec, ctx: Ctx, range: ResolvedRa
   const paid = p.string(EVENTS.orderPaid);
   const refunded = p.string(EVENTS.orderRefunded);
   const byCampaign = spec.groupBy === 'campaign';
-  const touches = sql`(
-    SELECT ${resolvedPersonId(sql`t.person_id`)} AS person_id, t.t0 AS timestamp, t.first_channel AS channel, t.first_campaign AS campaign,
-      1 AS touch, '' AS event, toFloat64(0) AS revenue, toFloat64(0) AS refund
+  // Persons acquired in the range: each resolved person's first touch, folded per ingest-time
+  // person in person_first_events and again per resolved person.
+  const acquired = sql`(
+    SELECT ${resolvedPersonId(sql`t.person_id`)} AS person_id, min(t.t0) AS t0, argMin(t.first_channel, t.t0) AS channel, argMin(t.first_campaign, t.t0) AS campaign
     FROM (
       SELECT person_id, min(first_at) AS t0, argMin(channel, first_at) AS first_channel, ${byCampaign ? sql`argMin(campaign, first_at)` : sql`''`} AS first_campaign
       FROM person_first_events
@@ -61,6 +62,8 @@ export function compileBehaviour(spec: ChannelsSpec, ctx: Ctx, range: ResolvedRa
       GROUP BY person_id
     ) AS t
     LEFT ANY JOIN ${personOverrides(ctx.projectId)} AS ov ON ov.old_person_id = t.person_id
+    GROUP BY person_id
+    HAVING t0 >= ${from}
   )`;
   // Outcomes before the range matter only as an earlier order_paid (not a new customer).
   // Refunds are read apart: only they need the JSON `properties` (refund_amount), and a
@@ -73,35 +76,38 @@ export function compileBehaviour(spec: ChannelsSpec, ctx: Ctx, range: ResolvedRa
     eventWhere: sql`(e.timestamp >= ${from} OR e.event = ${paid})`,
   });
   const refunds = eventsWithPersons({ projectId: ctx.projectId, range, events: [EVENTS.orderRefunded] });
+  const revenueEvent = sql`(event = ${paid} OR event = ${refunded}) AND timestamp >= ${from}`;
+  // Each person's outcomes as numbers (ms, amount): compared with the person's first touch
+  // after the join.
+  const perPerson = sql`(
+    SELECT person_id,
+      groupArrayIf(toUnixTimestamp64Milli(timestamp), event = ${conv} AND timestamp >= ${from}) AS conv_ms,
+      minIf(timestamp, event = ${paid}) AS first_paid,
+      groupArrayIf(toUnixTimestamp64Milli(timestamp), ${revenueEvent}) AS rev_ms,
+      groupArrayIf(if(event = ${paid}, revenue, -refund), ${revenueEvent}) AS rev_v
+    FROM (
+      SELECT person_id, timestamp, event, revenue, toFloat64(0) AS refund FROM ${outcomes}
+      UNION ALL
+      SELECT person_id, timestamp, event, toFloat64(0) AS revenue, coalesce(${propertyNumber(PROPS.refundAmount)}, 0) AS refund FROM ${refunds}
+    )
+    GROUP BY person_id
+  )`;
   const bucket = (ts: Fragment) => (spec.interval === 'total' ? sql`''` : bucketKey(spec.interval, ts, ctx));
-  const campaign = byCampaign ? sql`argMinIf(campaign, timestamp, touch = 1)` : sql`''`;
+  const since = sql`greatest(toUnixTimestamp64Milli(a.t0), toUnixTimestamp64Milli(${from}))`;
   return compile(sql`SELECT ${bucket(sql`m.1`)} AS bucket, first_channel AS channel, campaign_key, m.2 AS metric, sum(m.3) AS value
 FROM (
-  SELECT person_id,
-    minIf(timestamp, touch = 1) AS t0,
-    argMinIf(channel, timestamp, touch = 1) AS first_channel,
-    ${campaign} AS campaign_key,
-    minIf(timestamp, event = ${paid}) AS first_paid,
-    arrayFilter(o -> o.1 >= t0 AND o.1 >= ${from}, groupArrayIf((timestamp, event, revenue, refund), touch = 0)) AS outs,
-    arrayFilter(o -> o.2 = ${conv}, outs) AS convs
-  FROM (
-    ${touches}
-    UNION ALL
-    SELECT person_id, timestamp, '' AS channel, '' AS campaign, 0 AS touch, event, revenue, toFloat64(0) AS refund
-    FROM ${outcomes}
-    UNION ALL
-    SELECT person_id, timestamp, '' AS channel, '' AS campaign, 0 AS touch, event, toFloat64(0) AS revenue,
-      coalesce(${propertyNumber(PROPS.refundAmount)}, 0) AS refund
-    FROM ${refunds}
-  )
-  GROUP BY person_id
-  HAVING countIf(touch = 1) > 0 AND t0 >= ${from}
+  SELECT a.t0 AS t0, a.channel AS first_channel, a.campaign AS campaign_key, o.first_paid AS first_paid,
+    arrayFilter(x -> x >= ${since}, o.conv_ms) AS convs,
+    arrayFilter((x, v) -> x >= ${since}, o.rev_ms, o.rev_v) AS rev_ms,
+    arrayFilter((v, x) -> x >= ${since}, o.rev_v, o.rev_ms) AS rev_v
+  FROM ${acquired} AS a
+  LEFT ANY JOIN ${perPerson} AS o ON o.person_id = a.person_id
 )
 ARRAY JOIN arrayConcat(
   [(t0, 'new_persons', toFloat64(1))],
-  if(empty(convs), [], [(arrayMin(arrayMap(o -> o.1, convs)), 'conversions', toFloat64(1))]),
+  if(empty(convs), [], [(fromUnixTimestamp64Milli(arrayMin(convs)), 'conversions', toFloat64(1))]),
   if(first_paid >= t0 AND first_paid >= ${from}, [(first_paid, 'new_customers', toFloat64(1))], []),
-  arrayMap(o -> (o.1, 'revenue', if(o.2 = ${paid}, o.3, -o.4)), arrayFilter(o -> o.2 = ${paid} OR o.2 = ${refunded}, outs))
+  arrayMap((x, v) -> (fromUnixTimestamp64Milli(x), 'revenue', v), rev_ms, rev_v)
 ) AS m
 GROUP BY bucket, first_channel, campaign_key, metric`);
 }
