@@ -51,6 +51,18 @@ export function personOverrides(projectId: string): Fragment {
 }
 
 /**
+ * Every person a merge involves, as ingest-time ids: the merged ones and those they were
+ * merged into (any version; a superset is harmless). For callers that may drop a row of a
+ * person who is not among them on its own merits, while a merged person's rows must all be
+ * kept to be folded together.
+ */
+export function mergeInvolvedPersons(projectId: string): Fragment {
+  const project = p.string(projectId);
+  return sql`SELECT old_person_id FROM person_overrides WHERE project_id = ${project}
+    UNION ALL SELECT override_person_id FROM person_overrides WHERE project_id = ${project}`;
+}
+
+/**
  * The resolved person of a row joined (LEFT ANY) to `personOverrides` as `ov`: the override
  * when there is one, else the person written at ingest (`personId`).
  */
