@@ -164,14 +164,14 @@ function requestRows(r: TwoStepRequest, i: number, base: Date): Fragment {
     // The span's first entry gives the values; the person converted when any of its entries did.
     const { lo, hi } = spanBounds(r, base);
     return sql`if(arrayExists(em -> em >= ${lo} AND em < ${hi}, f_ems),
-        [(toUInt8(${req}), f_idx[arrayFirstIndex(em -> em >= ${lo} AND em < ${hi}, f_ems)], toUInt16(0),
+        [(toUInt16(${req}), f_idx[arrayFirstIndex(em -> em >= ${lo} AND em < ${hi}, f_ems)], toUInt16(0),
           toUInt8(arrayExists((em, w) -> w AND em >= ${lo} AND em < ${hi}, f_ems, f_win)))],
         [])`;
   }
   // Each local day's first entry gives the values; the day converted when any of its entries did (on that day).
   const n = (name: string) => sql.trusted(`${name}${i}`);
   const inSpan = (array: string) => sql`arrayFilter((x, m) -> m, ${sql.trusted(array)}, ${n('f_in')})`;
-  return sql`arrayMap((dd, v, c) -> (toUInt8(${req}), v, dd, toUInt8(c)),
+  return sql`arrayMap((dd, v, c) -> (toUInt16(${req}), v, dd, toUInt8(c)),
         arrayFilter((dd, f) -> f,
           ${inSpan('f_day')} AS ${n('f_days')},
           arrayMap((diff, k) -> k = 1 OR diff != 0, arrayDifference(${n('f_days')}), arrayEnumerate(${n('f_days')})) AS ${n('f_first')}),
