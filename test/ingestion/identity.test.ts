@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStorage, type TestStorage } from '../helpers/storage.js';
 import { funnel, funnelSpecSchema } from '../../src/analyses/funnel/index.js';
 import { eventsWithPersons } from '../../src/analyses/shared/persons.js';
-import { mergedNumbers, resolvedPersons } from '../../src/analyses/shared/active-persons.js';
+import { mergedNumbers, resolvedCount, survivorsOf } from '../../src/analyses/shared/active-persons.js';
 import { compile, p, sql } from '../../src/sql/index.js';
 import { createIngestor, type Ingestor } from '../../src/ingestion/pipeline.js';
 
@@ -97,8 +97,8 @@ describe('identity: ingest-time resolution + query-time overrides (real chDB)', 
     const nums = await q<{ num: number }>(sql`SELECT num FROM person_numbers WHERE project_id = 'p8' ORDER BY num`);
     expect(nums.map((r) => Number(r.num))).toEqual([1, 2, 3]);
     const [counts] = await q<{ stored: number; resolved: number; unnumbered: number }>(sql`${mergedNumbers('p8')}
-      SELECT bitmapCardinality(b) AS stored, bitmapCardinality(${resolvedPersons(sql`b`)}) AS resolved, bitmapContains(b, toUInt32(0)) AS unnumbered
-      FROM (SELECT groupBitmapMergeState(persons) AS b FROM active_persons_hourly WHERE project_id = 'p8' AND dimension = '')`);
+      SELECT bitmapCardinality(b) AS stored, ${resolvedCount(sql`b`, sql`t`).count} AS resolved, ${resolvedCount(sql`b`, sql`t`).unnumbered} AS unnumbered
+      FROM (SELECT b, ${survivorsOf(sql`b`)} AS t FROM (SELECT groupBitmapMergeState(persons) AS b FROM active_persons_hourly WHERE project_id = 'p8' AND dimension = ''))`);
     expect(counts).toEqual({ stored: 3, resolved: 1, unnumbered: 0 });
     // A new project starts at 1 again; a person seen before keeps its number.
     await ing.ingest('p9', [{ event: 'e', distinct_id: 'x', uuid: U(1) }, { event: 'e', distinct_id: 'y', uuid: U(2) }, { event: 'e', distinct_id: 'x', uuid: U(3) }]);

@@ -6,8 +6,9 @@ import {
   coversWholeHours,
   localMidnights,
   mergedNumbers,
-  resolvedPersons,
-  unnumberedFlag,
+  resolvedCount,
+  survivorsOf,
+  UNNUMBERED,
 } from '../shared/active-persons.js';
 import { eventList } from '../shared/source.js';
 import { daysBetween, trailingWindowStart } from '../shared/time-zone.js';
@@ -90,38 +91,41 @@ function part(s: SeriesDef, env: AtomEnv, g: Segment | undefined, prefix: string
     const seg = g?.byDay ? sql`concat(toString(${day}), '|', ${value})` : value;
     return prefix ? sql`concat(${p.string(prefix)}, ${seg})` : seg;
   };
-  const resolved = resolvedPersons(sql`groupBitmapMergeState(persons)`);
   const w = WINDOW[s.math]!;
+  // `b` the merged bitmap of a group, `t` its merged members' survivors (see resolvedCount).
+  const resolved = resolvedCount(sql`b`, sql`t`);
   if (w === 0) {
     return sql`${mergedNumbers(env.projectId)}
-SELECT seg, toFloat64(bitmapCardinality(r)) AS num, toFloat64(1) AS den, toFloat64(0) AS x, ${unnumberedFlag(sql`r`)}
+SELECT seg, toFloat64(${resolved.count}) AS num, toFloat64(1) AS den, toFloat64(0) AS x, ${resolved.unnumbered} AS ${sql.trusted(UNNUMBERED)}
 FROM (
-  SELECT ${tag(sql`toDate(hour, ${tz})`)} AS seg, ${resolved} AS r
-  FROM ${rows}
-  GROUP BY seg
-)
-WHERE ${segmentKeep(g)}`;
+  SELECT seg, b, ${survivorsOf(sql`b`)} AS t
+  FROM (SELECT ${tag(sql`toDate(hour, ${tz})`)} AS seg, groupBitmapMergeState(persons) AS b FROM ${rows} GROUP BY seg)
+  WHERE ${segmentKeep(g)}
+)`;
   }
   // Average over the period's days of the persons active in the trailing w days: each
   // day's bitmap is placed on the w days whose window holds it, then merged per day.
   const days = Math.max(0, daysBetween(env.fromDate, env.toDate) + 1);
   return sql`${mergedNumbers(env.projectId)}
-SELECT seg, toFloat64(sum(bitmapCardinality(r))) AS num, toFloat64(${p.uint32(g?.byDay ? 1 : days)}) AS den, toFloat64(0) AS x,
-  max(toUInt8(bitmapContains(r, toUInt32(0)))) AS unnumbered
+SELECT seg, toFloat64(sum(${resolved.count})) AS num, toFloat64(${p.uint32(g?.byDay ? 1 : days)}) AS den, toFloat64(0) AS x,
+  max(${resolved.unnumbered}) AS ${sql.trusted(UNNUMBERED)}
 FROM (
-  SELECT seg, d, ${resolved} AS r
+  SELECT seg, d, b, ${survivorsOf(sql`b`)} AS t
   FROM (
-    SELECT ${tag(sql`d`)} AS seg, d, persons
+    SELECT seg, d, groupBitmapMergeState(persons) AS b
     FROM (
-      SELECT toDate(hour, ${tz}) AS day, value, groupBitmapMergeState(persons) AS persons
-      FROM ${rows}
-      GROUP BY day, value
+      SELECT ${tag(sql`d`)} AS seg, d, persons
+      FROM (
+        SELECT toDate(hour, ${tz}) AS day, value, groupBitmapMergeState(persons) AS persons
+        FROM ${rows}
+        GROUP BY day, value
+      )
+      ARRAY JOIN arrayMap(k -> addDays(day, k), range(${p.uint32(w)})) AS d
+      WHERE d >= ${p.date(env.fromDate)} AND d <= ${p.date(env.toDate)}
     )
-    ARRAY JOIN arrayMap(k -> addDays(day, k), range(${p.uint32(w)})) AS d
-    WHERE d >= ${p.date(env.fromDate)} AND d <= ${p.date(env.toDate)}
+    WHERE ${segmentKeep(g)}
+    GROUP BY seg, d
   )
-  WHERE ${segmentKeep(g)}
-  GROUP BY seg, d
 )
 GROUP BY seg`;
 }

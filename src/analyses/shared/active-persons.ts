@@ -16,7 +16,7 @@ import { addDays, localDate, offsetMinutes, startOfLocalDay } from './time-zone.
  * Counts of any event read the same bitmaps merged across events, per UTC hour and per
  * UTC day (migration 0004, `rollupSpans`).
  *
- * Persons are stored as written at ingest; `resolvedPersons` applies later merges.
+ * Persons are stored as written at ingest; `resolvedCount` applies later merges.
  * A bitmap holding 0 counted a person without a number (written around the writer): the
  * caller must then read events instead (see `UNNUMBERED`).
  */
@@ -201,17 +201,28 @@ export function mergedNumbers(projectId: string): Fragment {
 }
 
 /**
- * The bitmap of resolved persons from a bitmap of ingest-time numbers (needs
- * `mergedNumbers` in scope): the unmerged members as they are, and each merged member
- * replaced by its surviving person — so a person seen under both ids counts once.
- * Only the members that were merged are expanded into an array (few, next to the rest).
+ * The number of resolved persons in a bitmap of ingest-time numbers, and whether it met a
+ * person without a number (the UNNUMBERED column): the unmerged members as they are, each
+ * merged member counted as its surviving person, so a person seen under both ids counts
+ * once. With S the bitmap, M the merged numbers (`mergedNumbers` in scope) and T the
+ * surviving persons of S's merged members,
+ *   |(S \ M) ∪ T| = |S| − |S ∩ M| + |T| − |T ∩ S| + |T ∩ M ∩ S|,
+ * so only T (few, next to the rest) is built; the large bitmaps are only intersected and
+ * counted. `state` and `survivors` are columns of the caller's rows: `survivorsOf(state)`
+ * one level below, so that each is computed once. Building (S \ M) ∪ T for each result row
+ * cost ~0.5 s of the 1.2 s of a quarter's active persons by four dimensions on the 100 M
+ * demo.
  */
-export function resolvedPersons(state: Fragment): Fragment {
-  const olds = sql`merged_numbers.3`;
-  return sql`bitmapOr(bitmapAndnot(${state}, ${olds}), bitmapBuild(arrayMap(x -> transform(x, merged_numbers.1, merged_numbers.2, x), bitmapToArray(bitmapAnd(${state}, ${olds})))))`;
+export function resolvedCount(state: Fragment, survivors: Fragment): { count: Fragment; unnumbered: Fragment } {
+  const merged = sql`merged_numbers.3`;
+  return {
+    count: sql`(bitmapCardinality(${state}) - bitmapAndCardinality(${state}, ${merged}) + bitmapCardinality(${survivors})
+      - bitmapAndCardinality(${survivors}, ${state}) + bitmapAndCardinality(bitmapAnd(${survivors}, ${merged}), ${state}))`,
+    unnumbered: sql`toUInt8(bitmapContains(${state}, toUInt32(0)) OR bitmapContains(${survivors}, toUInt32(0)))`,
+  };
 }
 
-/** `toUInt8(bitmapContains(…, 0))` as the UNNUMBERED column. */
-export function unnumberedFlag(resolved: Fragment): Fragment {
-  return sql`toUInt8(bitmapContains(${resolved}, toUInt32(0))) AS ${sql.trusted(UNNUMBERED)}`;
+/** The surviving persons of a bitmap's merged members (see `resolvedCount`). */
+export function survivorsOf(state: Fragment): Fragment {
+  return sql`bitmapBuild(arrayMap(x -> transform(x, merged_numbers.1, merged_numbers.2, x), bitmapToArray(bitmapAnd(${state}, merged_numbers.3))))`;
 }

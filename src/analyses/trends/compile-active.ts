@@ -5,8 +5,9 @@ import {
   coversWholeHours,
   localMidnights,
   mergedNumbers,
-  resolvedPersons,
-  unnumberedFlag,
+  resolvedCount,
+  survivorsOf,
+  UNNUMBERED,
 } from '../shared/active-persons.js';
 import { capToTop, NONE } from '../shared/breakdown.js';
 import { type Bucket, bucketKey, listBuckets } from '../shared/buckets.js';
@@ -100,21 +101,28 @@ export function compileActiveTrends(
     const series = sql.trusted(String(index));
     const head = sql`${mergedNumbers(ctx.projectId)}
 SELECT toUInt32(${series}) AS series`;
-    const counted = sql`toNullable(toFloat64(bitmapCardinality(resolved))) AS value, ${unnumberedFlag(sql`resolved`)}`;
-    const resolved = resolvedPersons(sql`groupBitmapMergeState(persons)`);
+    // `b` the merged bitmap of a group, `t` its merged members' survivors (see resolvedCount).
+    const resolved = resolvedCount(sql`b`, sql`t`);
+    const counted = sql`toNullable(toFloat64(${resolved.count})) AS value, ${resolved.unnumbered} AS ${sql.trusted(UNNUMBERED)}`;
     if (!window) {
       return sql`${head}, bucket, breakdown, ${counted}
 FROM (
-  SELECT ${bucketKey(spec.interval, sql`hour`, ctx)} AS bucket, ${breakdown} AS breakdown, ${resolved} AS resolved
-  FROM ${rows}
-  GROUP BY bucket, breakdown
+  SELECT bucket, breakdown, b, ${survivorsOf(sql`b`)} AS t
+  FROM (
+    SELECT ${bucketKey(spec.interval, sql`hour`, ctx)} AS bucket, ${breakdown} AS breakdown, groupBitmapMergeState(persons) AS b
+    FROM ${rows}
+    GROUP BY bucket, breakdown
+  )
 )`;
     }
     return sql`${head}, arrayElement(${p.strings(buckets.map((k) => k.key))}, idx) AS bucket, breakdown, ${counted}
 FROM (
-  SELECT idx, breakdown, ${resolved} AS resolved
-  FROM (${windowRows(rows, breakdown, buckets, window, ctx.timeZone)})
-  GROUP BY idx, breakdown
+  SELECT idx, breakdown, b, ${survivorsOf(sql`b`)} AS t
+  FROM (
+    SELECT idx, breakdown, groupBitmapMergeState(persons) AS b
+    FROM (${windowRows(rows, breakdown, buckets, window, ctx.timeZone)})
+    GROUP BY idx, breakdown
+  )
 )`;
   });
   // Each part has its own WITH, so each is wrapped to be a member of the UNION.
