@@ -49,14 +49,14 @@ export interface DateSpan {
 const ZERO: AtomRow = { seg: '', num: 0, den: 0, x: 0 };
 
 
+/** Reads whose spans lie further apart than this are read in passes of their own (one pass reads every event between its spans). */
+const CLUSTER_GAP_MS = 31 * 86_400_000;
+
 /**
  * Evaluates metrics of one project over one date span, sharing queries between metrics
  * (a formula's parts are computed once). Counts only complete days: the span is clipped
  * at the start of "today" in the project's time zone.
  */
-/** Reads whose spans lie further apart than this are read in passes of their own (one pass reads every event between its spans). */
-const CLUSTER_GAP_MS = 31 * 86_400_000;
-
 export class MetricEvaluator {
   /** The queries whose rows the numbers came from: what reproduces a finding. */
   readonly queries: CompiledQuery[] = [];

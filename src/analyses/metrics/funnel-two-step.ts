@@ -61,7 +61,14 @@ export const TWO_STEP_OVERFLOW = 'fupan_two_step_too_many_combinations';
  * the index holds (2^16 at the least) fails with TWO_STEP_OVERFLOW, and the evaluator runs
  * the windowFunnel form instead.
  */
-export function twoStepFunnel(steps: FunnelSteps, windowMs: number, env: Pick<AtomEnv, 'projectId' | 'timeZone'>, requests: readonly TwoStepRequest[]): Fragment | undefined {
+export function twoStepFunnel(
+  steps: FunnelSteps,
+  windowMs: number,
+  env: Pick<AtomEnv, 'projectId' | 'timeZone'>,
+  requests: readonly TwoStepRequest[],
+  /** Fewer index bits than the packing allows (tests of TWO_STEP_OVERFLOW). */
+  o: { indexBits?: number } = {},
+): Fragment | undefined {
   const [first, second] = steps;
   if (!isTwoStep(steps) || !first || !second || !requests.length) return undefined;
   const segments = requests.flatMap((r) => r.segments);
@@ -74,8 +81,8 @@ export function twoStepFunnel(steps: FunnelSteps, windowMs: number, env: Pick<At
   const days = daysBetween(baseDay, localDate(new Date(end - 1), env.timeZone)) + 1;
   const dayBits = Math.max(1, bitLength(days - 1));
   const msBits = Math.max(1, bitLength(end - from.getTime() - 1));
-  const idxBits = Math.min(32, 63 - dayBits - msBits);
-  if (idxBits < 16) return undefined;
+  const idxBits = Math.min(o.indexBits ?? 32, 63 - dayBits - msBits);
+  if (idxBits < Math.min(16, o.indexBits ?? 16)) return undefined;
   const layout = { dayShift: msBits + idxBits + 1, msShift: idxBits + 1, msMask: 2 ** msBits - 1, idxMask: 2 ** idxBits - 1 };
 
   // The entries' dimension values, one tuple per distinct key, indexed 1… in key order.

@@ -8,6 +8,7 @@ import { createEvaluator, MetricEvaluator, TOTAL } from './evaluate.js';
 import type { AtomEnv, Segment } from './segment.js';
 import { compileAtom } from './compile.js';
 import { compileAtomMulti } from './compile-multi.js';
+import { TWO_STEP_OVERFLOW, twoStepFunnel } from './funnel-two-step.js';
 import { compile } from '../../sql/index.js';
 import { evaluateFormula, parseFormula, ratioParts } from './formula.js';
 import { upsertMetric, validateDictionary } from './store.js';
@@ -431,6 +432,11 @@ describe('built-in metrics on the blueprint', () => {
     }
     expect([await together[0]!.total('call_rate'), await together[1]!.total('call_rate')].map((v) => [v.numerator, v.denominator])).toEqual([[5, 8], [3, 3]]);
     expect(new Set(together.flatMap((e) => e.trace.map((q) => q.sql))).size).toBe(1);
+
+    // More dimension combinations than the packed index holds: the query stops with
+    // TWO_STEP_OVERFLOW (here 2 bits: 2 combinations at most, the entries have 3 channels).
+    const tight = twoStepFunnel(funnel.steps, 3_600_000, env, [{ from: env.from, to: env.to, daily: false, segments: [channel], indexed: true }], { indexBits: 2 })!;
+    await expect(s.engine.query(compile(tight))).rejects.toThrow(TWO_STEP_OVERFLOW);
   });
 
   it('counts only complete days while a period is running', async () => {
