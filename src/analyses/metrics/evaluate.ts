@@ -3,6 +3,7 @@ import { compile } from '../../sql/index.js';
 import type { CompiledQuery } from '../../sql/types.js';
 import type { Engine } from '../../storage/engine.js';
 import type { MetaStore } from '../../storage/metadata/store.js';
+import { firstEventDay } from '../shared/event-volume.js';
 import { ANALYSIS_SETTINGS } from '../shared/limits.js';
 import { addDays, localDate, startOfLocalDay } from '../shared/time-zone.js';
 import { type Atom, type AtomRow, atomRatio, atomValue, compileAtom, WINDOW_MS } from './compile.js';
@@ -64,6 +65,7 @@ export class MetricEvaluator {
   readonly trace: CompiledQuery[] = [];
   private memo = new Map<string, Promise<Map<string, AtomRow>>>();
   private parsed = new Map<string, Expr>();
+  private firstEventDay?: Promise<Date | null>;
 
   constructor(
     readonly engine: Engine,
@@ -72,6 +74,8 @@ export class MetricEvaluator {
     readonly span: DateSpan,
     readonly now: Date,
     readonly signal?: AbortSignal,
+    /** The UTC day the project's first event is on (null: none); shared by a context's evaluators. */
+    private readonly firstEvent: () => Promise<Date | null> = () => firstEventDay(engine, project.id, signal),
   ) {}
 
   /** The last complete day of data (yesterday in the project's time zone). */
@@ -121,10 +125,27 @@ export class MetricEvaluator {
     const id = atomId(atom, segment);
     let hit = this.memo.get(id);
     if (!hit) {
-      hit = this.readEnv(atom, this.env(segment)).then((env) => this.run((o) => compile(compileAtom(atom, { ...env, ...o }))));
+      hit = this.readsNothing(atom).then((nothing) =>
+        nothing ? new Map<string, AtomRow>() : this.readEnv(atom, this.env(segment)).then((env) => this.run((o) => compile(compileAtom(atom, { ...env, ...o })))),
+      );
       this.memo.set(id, hit);
     }
     return hit;
+  }
+
+  /**
+   * true when the atom's rows are known to be none without its query: every atom but the
+   * channel measures (ad spend has a table of its own) counts from events in the span (a
+   * funnel's entries, a cohort, first times, sums), so a span without any event of the
+   * project has no rows. A report's 同比 basis of a project younger than a year is such a
+   * span (it ends before the first event): on the 100 M demo its fourteen queries, each
+   * with its identity join and set-up, took ~0.45 s and returned nothing.
+   */
+  private async readsNothing(atom: Atom): Promise<boolean> {
+    if (atom.kind === 'channels') return false;
+    this.firstEventDay ??= this.firstEvent();
+    const first = await this.firstEventDay;
+    return first === null || this.env().to <= first;
   }
 
   /**
@@ -206,8 +227,15 @@ export class MetricEvaluator {
     const atoms = new Map<string, Atom>();
     parts[0]!.ev.collectAtoms(key, atoms, []);
     for (const atom of atoms.values()) {
+      // Spans without events answer every segment with no rows (see readsNothing), unread.
+      const empty = new Set<MetricEvaluator>();
+      for (const ev of byEvaluator.keys()) if (await ev.readsNothing(atom)) empty.add(ev);
       const reads = [...byEvaluator].flatMap(([ev, own]) => {
         const segments = [...own.values()];
+        if (empty.has(ev)) {
+          for (const s of segments) if (s.value === undefined && !ev.memo.has(segmentAtomId(atom, s))) ev.memo.set(segmentAtomId(atom, s), Promise.resolve(new Map()));
+          return [];
+        }
         return [segments.filter((s) => !s.byDay), segments.filter((s) => s.byDay)]
           .map((group) => ({ ev, wanted: group.filter((s) => s.value === undefined && !ev.memo.has(segmentAtomId(atom, s)) && compilable(atom, ev.env(s))) }))
           .filter((r) => r.wanted.length > 0);
@@ -443,5 +471,21 @@ export async function createEvaluator(ctx: MetricsContext, projectId: string, sp
 async function newEvaluator(ctx: MetricsContext, projectId: string, span: DateSpan): Promise<MetricEvaluator> {
   const project = await loadProjectInfo(ctx.meta, projectId);
   const metrics = metricsOf(await loadDictionary(ctx.meta, projectId));
-  return new MetricEvaluator(ctx.engine, metrics, project, span, ctx.now ?? new Date(), ctx.signal);
+  const shared = ctx.evaluators;
+  const firstEvent = () => {
+    if (!shared) return firstEventDay(ctx.engine, projectId, ctx.signal);
+    // Read once for the evaluators that share their results, and kept as long as they are.
+    const days = FIRST_EVENT_DAYS.get(shared) ?? new Map<string, Promise<Date | null>>();
+    FIRST_EVENT_DAYS.set(shared, days);
+    let day = days.get(projectId);
+    if (!day) {
+      day = firstEventDay(ctx.engine, projectId, ctx.signal);
+      days.set(projectId, day);
+    }
+    return day;
+  };
+  return new MetricEvaluator(ctx.engine, metrics, project, span, ctx.now ?? new Date(), ctx.signal, firstEvent);
 }
+
+/** Each project's first event day, per shared evaluator map (MetricsContext.evaluators). */
+const FIRST_EVENT_DAYS = new WeakMap<object, Map<string, Promise<Date | null>>>();

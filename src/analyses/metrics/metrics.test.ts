@@ -439,6 +439,44 @@ describe('built-in metrics on the blueprint', () => {
     await expect(s.engine.query(compile(tight))).rejects.toThrow(TWO_STEP_OVERFLOW);
   });
 
+  it('answers a span before the first event without reading events, with the numbers the queries give', async () => {
+    // Project "early": ad spend from 2025-05-12 (douyin 40), events from 2025-07-01 (p1 as in
+    // "shop"). Over 2025-W20 (05-12 … 05-18), before the first event, every metric read from
+    // events is known to have no rows: counts 0, rates null. Spend (its own table) is still
+    // read: spend 40, and ROAS = revenue / spend = 0 / 40 = 0.
+    const E = 'early';
+    await seedProject(
+      s,
+      E,
+      [ev(E, 1, 'app_launch', '2025-07-01T09:00:00Z', { channel: 'douyin' }), ev(E, 1, 'order_paid', '2025-07-02T09:00:00Z', { channel: 'douyin', revenue: 10 })],
+      [{ date: '2025-05-12', channel: 'douyin', impressions: 1000, clicks: 10, cost: 40 }],
+    );
+    const W20 = parsePeriod('2025-W20');
+    const dims: Segment[] = [TOTAL, { property: 'channel', type: 'event' }];
+    for (const key of BUILTINS.keys()) {
+      const shortcut = await createEvaluator(ctx(), E, W20);
+      // The same span with the shortcut off: every atom runs its query.
+      const queried = new MetricEvaluator(shortcut.engine, shortcut.metrics, shortcut.project, shortcut.span, shortcut.now, undefined, async () => new Date(0));
+      await shortcut.prefetch(key, dims);
+      for (const d of [undefined, { property: 'channel', type: 'event' } as Segment]) {
+        const values = async (e: MetricEvaluator) => {
+          try {
+            return [...(await e.values(key, d)).entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+          } catch (err) {
+            return (err as Error).message;
+          }
+        };
+        expect([key, d?.property, await values(shortcut)]).toEqual([key, d?.property, await values(queried)]);
+      }
+      // Only ad spend's atoms and the first-event probe ran.
+      expect([key, shortcut.trace.every((q) => /\bad_spend\b/.test(q.sql))]).toEqual([key, true]);
+    }
+    expect((await evaluateMetric(ctx(), E, 'spend', W20)).value).toBe(40);
+    expect((await evaluateMetric(ctx(), E, 'roas', W20)).value).toBe(0);
+    expect((await evaluateMetric(ctx(), E, 'orders', W20)).value).toBe(0);
+    expect((await evaluateMetric(ctx(), E, 'orders', parsePeriod('2025-W27'))).value).toBe(1);
+  });
+
   it('counts only complete days while a period is running', async () => {
     const r = await evaluateMetric({ ...ctx(), now: new Date('2025-07-10T15:00:00Z') }, P, 'orders', W28);
     expect(r.counted).toEqual({ fromDate: '2025-07-07', toDate: '2025-07-09', complete: false });

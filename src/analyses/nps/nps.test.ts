@@ -19,6 +19,10 @@ describe('NPS', () => {
     const themes = extractThemes(['视频太卡顿了', '经常卡顿，体验差', '价格太贵', '卡顿严重，希望优化', '客服态度很好', '价格贵'], 3);
     expect(themes[0]).toEqual({ theme: '卡顿', count: 3 });
     expect(themes.map((t) => t.theme)).toContain('价格');
+    // A repeated comment counts once per time it was written (each text is segmented once).
+    const repeated = ['经常卡顿，体验差', '价格太贵', '经常卡顿，体验差', '经常卡顿，体验差', '价格太贵'];
+    const counts = new Map(extractThemes(repeated, 10).map((t) => [t.theme, t.count]));
+    expect([counts.get('卡顿'), counts.get('价格')]).toEqual([3, 2]);
   });
 
   describe('on chDB', () => {

@@ -24,16 +24,24 @@ export function extractThemes(comments: readonly string[], limit: number): { the
     jieba.loadDict(Buffer.from(DOMAIN_WORDS.map((w) => `${w} 2000 n`).join('\n')));
   }
   tfidf ??= TfIdf.withDict(idf);
-  const counts = new Map<string, number>();
+  // Each distinct text is segmented once: short answers repeat ("还行", "很好"), and the
+  // segmentation, not the counting, is the cost (the 100 M demo's quarter: 20,000 comments,
+  // 26 distinct texts, 0.44 s → a few milliseconds).
+  const texts = new Map<string, number>();
   for (const comment of comments) {
+    const text = comment.slice(0, 2000);
+    texts.set(text, (texts.get(text) ?? 0) + 1);
+  }
+  const counts = new Map<string, number>();
+  for (const [text, times] of texts) {
     const keywords = new Set(
       tfidf
-        .extractKeywords(jieba, comment.slice(0, 2000), 4)
+        .extractKeywords(jieba, text, 4)
         .map((k) => k.keyword.toLowerCase())
         .filter((k) => k.length >= 2 && !STOP.has(k))
         .slice(0, 3),
     );
-    for (const k of keywords) if (!STOP.has(k) && !/^\d+$/.test(k)) counts.set(k, (counts.get(k) ?? 0) + 1);
+    for (const k of keywords) if (!STOP.has(k) && !/^\d+$/.test(k)) counts.set(k, (counts.get(k) ?? 0) + times);
   }
   return [...counts.entries()]
     .filter(([, n]) => n >= 2 || comments.length < 10)
