@@ -3,6 +3,7 @@ import type { MetaStore } from '../../storage/metadata/store.js';
 import type { AnalysisContext } from '../../analyses/shared/context.js';
 import type { CountedSpan, Period } from '../../analyses/shared/period.js';
 import type { MetricsContext } from '../../analyses/metrics/evaluate.js';
+import type { Metric } from '../../analyses/metrics/schema.js';
 
 /** What building a report needs: the stores, "now", and the project's analysis context. */
 export interface BuildContext {
@@ -59,4 +60,21 @@ export function reportDimensions(settings: ReportSettings): { property: string; 
  */
 export function periodDimensions(settings: ReportSettings): { property: string; type: 'event' }[] {
   return reportDimensions(settings).filter((d) => d.property !== 'app_version');
+}
+
+/** Counting units whose cumulative counts take the Poisson rate test (see gatherMetrics). */
+const COUNTED_UNITS = ['persons', 'events', 'orders', 'responses', 'impressions', 'clicks'];
+
+/**
+ * Whether a metric's 环比 change is tested for significance: rates (two proportions) and
+ * cumulative counts of countable things (Poisson). The findings explain a metric whose
+ * change tests significant, so these are the metrics read by dimension up front (reads.ts).
+ */
+export function changeIsTested(m: Metric): boolean {
+  return m.isRate || isCountedTotal(m);
+}
+
+/** A cumulative count of countable things: its change takes the Poisson rate test. */
+export function isCountedTotal(m: Metric): boolean {
+  return m.cumulative && COUNTED_UNITS.includes(m.countingUnit);
 }

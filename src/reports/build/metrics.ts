@@ -5,7 +5,7 @@ import { loadDictionary, metricsOf } from '../../analyses/metrics/store.js';
 import { poissonRateTest, twoProportionTest } from '../../stats/compare.js';
 import type { MetricData } from '../data.js';
 import type { ValueFormat } from '../model.js';
-import { type BuildContext, DEFAULT_METRICS } from './context.js';
+import { type BuildContext, DEFAULT_METRICS, isCountedTotal } from './context.js';
 import { prefetchReportReads } from './reads.js';
 
 /** The dictionary's display format in the report's terms. */
@@ -76,8 +76,7 @@ function significance(m: Metric, value: number | null, previous: number | null, 
     if (Number.isInteger(x1) && Number.isInteger(n1) && x1 <= n1 && x0 <= n0) return twoProportionTest(x1, n1, x0, n0)?.significant ?? null;
     return null;
   }
-  const countable = ['persons', 'events', 'orders', 'responses', 'impressions', 'clicks'].includes(m.countingUnit);
-  if (m.cumulative && countable && value !== null && previous !== null && Number.isInteger(value) && Number.isInteger(previous)) {
+  if (isCountedTotal(m) && value !== null && previous !== null && Number.isInteger(value) && Number.isInteger(previous)) {
     return poissonRateTest(value, ctx.counted.days, previous, ctx.previous.days)?.significant ?? null;
   }
   return null;
