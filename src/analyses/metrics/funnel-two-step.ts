@@ -88,7 +88,12 @@ export function twoStepFunnel(
   // The entries' dimension values, one tuple per distinct key, indexed 1… in key order.
   const dimensions = [...new Set(segments.filter((s) => s.property).map((s) => s.property))].map((property) => ({ property, type: 'event' as const }));
   const key = segmentKey(dimensions)!;
-  const entryRows = eventsWithPersons({ projectId: env.projectId, range: { from, to }, events: [first.event], withoutPersons: true });
+  // Spans far apart (a report's flagged days) are read as their own intervals, not as the
+  // whole range between them: entries only inside a span count, and a second step only
+  // within a span's end plus the window can convert one of them.
+  const entriesIn = within(spanIntervals(requests, 0));
+  const secondsIn = within(spanIntervals(requests, windowMs));
+  const entryRows = eventsWithPersons({ projectId: env.projectId, range: { from, to }, events: [first.event], withoutPersons: true, ...(entriesIn ? { eventWhere: entriesIn } : {}) });
   const values = rawSegments(dimensions.length ? dimensions : [{ property: '', type: 'event' }]);
   const keys = sql`(SELECT (arraySort(groupArray(k)), arraySort((v, k) -> k, groupArray(rv), groupArray(k))) FROM (
       SELECT ${key} AS k, any(${values}) AS rv FROM ${entryRows} GROUP BY k))`;
@@ -98,15 +103,15 @@ export function twoStepFunnel(
           + bitShiftLeft(toUInt64(toUnixTimestamp64Milli(timestamp) - ${p.int64(from.getTime())}), ${p.uint32(layout.msShift)})`;
   const index = sql`if(length(kv.1) < ${p.uint64(layout.idxMask)}, transform(${key}, kv.1, range(1, length(kv.1) + 1), toUInt64(0)), throwIf(1, ${p.string(TWO_STEP_OVERFLOW)}))`;
   const atomEnv: AtomEnv = { projectId: env.projectId, timeZone: env.timeZone, from, to, fromDate: baseDay, toDate: baseDay, asOfDate: baseDay };
-  const side = (step: FunnelSteps[number], until: Date) =>
-    source(atomEnv, { from, to: until, events: [step.event], filters: step.filters as Filter[], extraWhere: eventIs(step.event), unresolved: true });
+  const side = (step: FunnelSteps[number], until: Date, inSpans: Fragment | undefined) =>
+    source(atomEnv, { from, to: until, events: [step.event], filters: step.filters as Filter[], extraWhere: inSpans ? sql`${eventIs(step.event)} AND ${inSpans}` : eventIs(step.event), unresolved: true });
 
   const persons = resolveGroupedPersons({
     projectId: env.projectId,
     grouped: sql`SELECT person_id, groupArray(x) AS ps, min(bitAnd(x, 1)) AS no_entry FROM (
-        SELECT person_id, ${time} + bitShiftLeft(toUInt64(${index}), 1) AS x FROM ${side(first, to)}
+        SELECT person_id, ${time} + bitShiftLeft(toUInt64(${index}), 1) AS x FROM ${side(first, to, entriesIn)}
         UNION ALL
-        SELECT person_id, ${time} + ${p.uint64(2 * layout.idxMask + 1)} AS x FROM ${side(second, new Date(end))}
+        SELECT person_id, ${time} + ${p.uint64(2 * layout.idxMask + 1)} AS x FROM ${side(second, new Date(end), secondsIn)}
       ) GROUP BY person_id`,
     keys: [],
     merges: sql`groupArrayArray(g.ps) AS ps, min(g.no_entry) AS no_entry`,
@@ -150,6 +155,27 @@ export function twoStepFunnel(
       )
     ) ARRAY JOIN multiIf(${sql.join(requests.map((r, i) => sql`req = ${p.uint32(i)}, ${tagsOf(r)}`))}, []) AS seg
     GROUP BY req, seg ORDER BY req, seg`;
+}
+
+/** The requests' spans, each extended by `extendMs`, as sorted disjoint intervals [from, to) in ms. */
+function spanIntervals(requests: readonly TwoStepRequest[], extendMs: number): [number, number][] {
+  const sorted = requests.map((r) => [r.from.getTime(), r.to.getTime() + extendMs] as [number, number]).sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [a, b] of sorted) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+/** A test that `timestamp` falls in one of several intervals; undefined for one (the scan's own range is it). */
+function within(intervals: readonly [number, number][]): Fragment | undefined {
+  if (intervals.length < 2) return undefined;
+  return sql`(${sql.join(
+    intervals.map(([a, b]) => sql`(timestamp >= ${p.dateTime(new Date(a))} AND timestamp < ${p.dateTime(new Date(b))})`),
+    ' OR ',
+  )})`;
 }
 
 /** Bounds of a request's span in the packed numbers' milliseconds (since `base`). */

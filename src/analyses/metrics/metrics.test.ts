@@ -433,6 +433,24 @@ describe('built-in metrics on the blueprint', () => {
     expect([await together[0]!.total('call_rate'), await together[1]!.total('call_rate')].map((v) => [v.numerator, v.denominator])).toEqual([[5, 8], [3, 3]]);
     expect(new Set(together.flatMap((e) => e.trace.map((q) => q.sql))).size).toBe(1);
 
+    // Spans apart (a report's flagged days): the pass reads their intervals only, each entry
+    // span extended by the window for the calls, and each span gives the rows it gives alone.
+    //  07-08: p1–p6 enter; p1, p2, p5 call within the hour, p4 10 min after midnight → 4 / 6.
+    //  07-13: p7 enters at 23:50, its call 20 min after the day (within the hour) → 1 / 1
+    //  (p8's view is on the next local day). 07-09 … 07-12 are not read.
+    const apart = [{ fromDate: '2025-07-08', toDate: '2025-07-08' }, { fromDate: '2025-07-13', toDate: '2025-07-13' }];
+    const days = await Promise.all(apart.map((span) => createEvaluator(ctx(), F, span)));
+    await MetricEvaluator.prefetchAcross('call_rate', days.map((e) => ({ ev: e, segments: [TOTAL, channel] })));
+    const pass = days[0]!.trace.at(-1)!;
+    expect(days[1]!.trace.at(-1)).toBe(pass);
+    // Calls up to 07-09 01:00 and from 07-13 00:00 local (in UTC), entries up to 07-09 00:00.
+    expect(Object.values(pass.params)).toEqual(expect.arrayContaining(['2025-07-08 17:00:00.000', '2025-07-08 16:00:00.000', '2025-07-12 16:00:00.000']));
+    for (const [i, span] of apart.entries()) {
+      const alone = await createEvaluator(ctx(), F, span);
+      for (const g of [TOTAL, channel]) expect([i, g.property, await values(days[i]!, g)]).toEqual([i, g.property, await values(alone, g)]);
+    }
+    expect([await days[0]!.total('call_rate'), await days[1]!.total('call_rate')].map((v) => [v.numerator, v.denominator])).toEqual([[4, 6], [1, 1]]);
+
     // More dimension combinations than the packed index holds: the query stops with
     // TWO_STEP_OVERFLOW (here 2 bits: 2 combinations at most, the entries have 3 channels).
     const tight = twoStepFunnel(funnel.steps, 3_600_000, env, [{ from: env.from, to: env.to, daily: false, segments: [channel], indexed: true }], { indexBits: 2 })!;
