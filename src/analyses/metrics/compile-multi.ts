@@ -166,7 +166,11 @@ function series(s: SeriesDef, env: MultiEnv): Fragment {
         // The first-events table (event dimensions only): a key per person, not a tuple of strings.
         const firsts = firstTimesOfFirstEvents(env, firstEvents, key);
         const inner = sql`SELECT seg AS k, ${day} AS d FROM ${firsts} WHERE first >= ${p.dateTime(env.from)}`;
-        return talliedByKey(env, inner, segmentKeyValues(env.segments, firstEvents), partial, total);
+        // A counted person's key is that of their earliest row, which is in the period (their
+        // first time is): the keys' values are read from the period's rows only, not from
+        // every person's (a quarter of the 100 M demo: 0.6 M of 2.2 M rows).
+        const periodFirsts = sql`(SELECT * FROM ${firstEvents} WHERE timestamp >= ${p.dateTime(env.from)})`;
+        return talliedByKey(env, inner, segmentKeyValues(env.segments, periodFirsts), partial, total);
       }
       const firsts = firstTimes(env, source(env, { ...baseOptions(EPOCH), unresolved: true }), firstSegments(env.segments));
       return tallied(env, sql`SELECT seg AS rv, first, ${day} AS d FROM ${firsts} WHERE first >= ${p.dateTime(env.from)}`, partial, total);
