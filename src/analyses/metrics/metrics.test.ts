@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { numberPersons } from '../../../test/fixtures/analyses/events.js';
 import { ev, personId, seedProject } from '../../../test/fixtures/metrics/blueprint.js';
 import { openTestStorage, type TestStorage } from '../../../test/helpers/storage.js';
 import { parsePeriod } from '../shared/period.js';
@@ -320,6 +321,28 @@ describe('built-in metrics on the blueprint', () => {
     const byChannel = await evaluateMetricBy(ctx(), P, 'new_persons', W28, { property: 'channel' });
     expect(byChannel.segments.map((x) => [x.segment, x.value]).sort()).toEqual([['$none', 1], ['douyin', 1], ['wechat', 2]]);
     await s.meta.query(`DELETE FROM metrics WHERE project_id = $1`, [P]);
+  });
+
+  it('does not count a returning person as new while their first-event rows are not merged', async () => {
+    // Project "back": p1 first seen 07-01 (douyin), back on 07-08 (wechat) in a later insert,
+    // so person_first_events holds two rows for p1 until its parts merge (07-01 and 07-08).
+    // p2 is first seen 07-09. W28's new persons: p2 alone → 1 (wechat 0, baidu 1), whatever
+    // the merges have done; by day 07-09 → 1.
+    const B = 'back';
+    await seedProject(s, B, [ev(B, 1, 'app_launch', '2025-07-01T09:00:00Z', { channel: 'douyin' })]);
+    await numberPersons(s.engine, B, [personId(2)]);
+    await s.engine.insert('events', [ev(B, 1, 'app_launch', '2025-07-08T09:00:00Z', { channel: 'wechat' }), ev(B, 2, 'app_launch', '2025-07-09T09:00:00Z', { channel: 'baidu' })]);
+    const rows = await s.engine.query<{ n: number }>({ sql: `SELECT count() AS n FROM person_first_events WHERE project_id = 'back' AND event = '$any'`, params: {} });
+    expect(Number(rows[0]!.n)).toBe(3); // unmerged: the case under test
+    const e = await createEvaluator(ctx(), B, W28);
+    expect((await e.total('new_persons')).value).toBe(1);
+    const channel: Segment = { property: 'channel', type: 'event' };
+    const day: Segment = { property: '', type: 'event', byDay: true };
+    await e.prefetch('new_persons', [TOTAL, channel, day]);
+    expect([...(await e.values('new_persons', channel)).entries()].map(([k, v]) => [k, v.value])).toEqual([['baidu', 1]]);
+    expect([...(await e.values('new_persons', day)).entries()].map(([k, v]) => [k, v.value])).toEqual([['2025-07-09|', 1]]);
+    const single = await createEvaluator(ctx(), B, W28);
+    expect([...(await single.values('new_persons', channel)).entries()].map(([k, v]) => [k, v.value])).toEqual([['baidu', 1]]);
   });
 
   it('gives the same two-step funnel rows through the array forms as through windowFunnel', async () => {
