@@ -6,16 +6,19 @@ import type { MetaStore } from '../../storage/metadata/store.js';
 import { firstEventDay } from '../shared/event-volume.js';
 import { ANALYSIS_SETTINGS } from '../shared/limits.js';
 import { addDays, localDate, startOfLocalDay } from '../shared/time-zone.js';
-import { type Atom, type AtomRow, atomRatio, atomValue, compileAtom, WINDOW_MS } from './compile.js';
+import { type Atom, type AtomRow, compileAtom, WINDOW_MS } from './compile.js';
 import { compileAtomMulti } from './compile-multi.js';
 import { TWO_STEP_OVERFLOW, twoStepFunnel } from './funnel-two-step.js';
 import { activePersonsAnswer, activePersonsProbe } from './active-persons.js';
 import { bitmapsPayOff } from '../shared/active-persons.js';
-import { evaluateFormula, type Expr, formulaRefs, parseFormula, ratioParts } from './formula.js';
+import { type Expr, formulaRefs, parseFormula } from './formula.js';
 import { loadProjectInfo, type ProjectInfo } from './project.js';
 import type { Metric } from './schema.js';
 import { type AtomEnv, type Segment, TAG_SEPARATOR } from './segment.js';
 import { loadDictionary, metricsOf } from './store.js';
+import { atomValues, combine, type SegmentValue, type Values } from './values.js';
+
+export type { SegmentValue } from './values.js';
 
 /** What evaluating metrics needs: the two stores and "now" (injectable for tests). */
 export interface MetricsContext {
@@ -31,23 +34,11 @@ export interface MetricsContext {
   evaluators?: Map<string, Promise<MetricEvaluator>>;
 }
 
-/** A metric's value for one segment (or the whole project: segment ''). */
-export interface SegmentValue {
-  value: number | null;
-  /** For ratio metrics (value = numerator / denominator): the two parts, for mix-vs-rate. */
-  numerator: number | null;
-  denominator: number | null;
-  /** NPS: responses, promoters and detractors. */
-  nps?: { n: number; promoters: number; detractors: number };
-}
-
 /** Calendar dates (inclusive) in the project's time zone: a Period or a ResolvedRange fits. */
 export interface DateSpan {
   fromDate: string;
   toDate: string;
 }
-
-const ZERO: AtomRow = { seg: '', num: 0, den: 0, x: 0 };
 
 
 /** Reads whose spans lie further apart than this are read in passes of their own (one pass reads every event between its spans). */
@@ -400,49 +391,6 @@ function untag(rows: Map<string, AtomRow>, i: number): Map<string, AtomRow> {
   return out;
 }
 
-interface Values {
-  rows: Map<string, SegmentValue>;
-  /** The value of a segment without rows (counts 0, ratios null). */
-  zero: SegmentValue;
-}
-
-function atomValues(atom: Atom, rows: Map<string, AtomRow>): Values {
-  const out = new Map<string, SegmentValue>();
-  const one = (r: AtomRow): SegmentValue => {
-    const ratio = atomRatio(atom, r);
-    return {
-      value: atomValue(atom, r),
-      numerator: ratio?.numerator ?? null,
-      denominator: ratio?.denominator ?? null,
-      ...(atom.kind === 'nps' ? { nps: { n: r.den, promoters: r.num, detractors: r.x } } : {}),
-    };
-  };
-  for (const [seg, r] of rows) out.set(seg, one(r));
-  return { rows: out, zero: one(ZERO) };
-}
-
-/** Applies a formula per segment; `N / D` formulas keep their numerator and denominator. */
-function combine(expr: Expr, parts: Map<string, Values>): Values {
-  const segs = new Set<string>();
-  for (const m of parts.values()) for (const k of m.rows.keys()) segs.add(k);
-  const ratio = ratioParts(expr);
-  const one = (seg: string | undefined): SegmentValue => {
-    const get = (name: string) => {
-      const m = parts.get(name)!;
-      return (seg === undefined ? undefined : m.rows.get(seg)) ?? m.zero;
-    };
-    const lookup = (name: string) => get(name).value;
-    const value = evaluateFormula(expr, lookup);
-    if (expr.op === 'ref') return get(expr.name);
-    if (!ratio) return { value, numerator: null, denominator: null };
-    const n = evaluateFormula(ratio.numerator, lookup);
-    return { value, numerator: n === null ? null : n * ratio.scale, denominator: evaluateFormula(ratio.denominator, lookup) };
-  };
-  const rows = new Map<string, SegmentValue>();
-  for (const seg of segs) rows.set(seg, one(seg));
-  return { rows, zero: one(undefined) };
-}
-
 /**
  * Prefetches one metric for several spans (each with its segments) through the context's
  * shared evaluators, in one query per atom where the atom allows (see
@@ -471,20 +419,23 @@ export async function createEvaluator(ctx: MetricsContext, projectId: string, sp
 async function newEvaluator(ctx: MetricsContext, projectId: string, span: DateSpan): Promise<MetricEvaluator> {
   const project = await loadProjectInfo(ctx.meta, projectId);
   const metrics = metricsOf(await loadDictionary(ctx.meta, projectId));
-  const shared = ctx.evaluators;
-  const firstEvent = () => {
-    if (!shared) return firstEventDay(ctx.engine, projectId, ctx.signal);
-    // Read once for the evaluators that share their results, and kept as long as they are.
-    const days = FIRST_EVENT_DAYS.get(shared) ?? new Map<string, Promise<Date | null>>();
-    FIRST_EVENT_DAYS.set(shared, days);
-    let day = days.get(projectId);
-    if (!day) {
-      day = firstEventDay(ctx.engine, projectId, ctx.signal);
-      days.set(projectId, day);
-    }
-    return day;
-  };
-  return new MetricEvaluator(ctx.engine, metrics, project, span, ctx.now ?? new Date(), ctx.signal, firstEvent);
+  return new MetricEvaluator(ctx.engine, metrics, project, span, ctx.now ?? new Date(), ctx.signal, () => sharedFirstEventDay(ctx, projectId));
+}
+
+/**
+ * The project's first event day, read once for the evaluators that share their results
+ * (MetricsContext.evaluators) and kept as long as they are; read per evaluator otherwise.
+ */
+function sharedFirstEventDay(ctx: MetricsContext, projectId: string): Promise<Date | null> {
+  if (!ctx.evaluators) return firstEventDay(ctx.engine, projectId, ctx.signal);
+  const days = FIRST_EVENT_DAYS.get(ctx.evaluators) ?? new Map<string, Promise<Date | null>>();
+  FIRST_EVENT_DAYS.set(ctx.evaluators, days);
+  let day = days.get(projectId);
+  if (!day) {
+    day = firstEventDay(ctx.engine, projectId, ctx.signal);
+    days.set(projectId, day);
+  }
+  return day;
 }
 
 /** Each project's first event day, per shared evaluator map (MetricsContext.evaluators). */
