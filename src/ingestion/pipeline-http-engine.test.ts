@@ -11,7 +11,7 @@ describe('ingestion pipeline on the HTTP engine', () => {
   });
   afterAll(async () => s?.close());
 
-  it('writes, deduplicates (always through the table) and merges identities', async () => {
+  it('writes, deduplicates (always through the table) and merges identities, the merge carrying both persons\' numbers', async () => {
     const ing = createIngestor(s.engine);
     const batch = [
       { event: 'ad_click', distinct_id: 'anon', uuid: '0190c000-0000-7000-8000-000000000001', properties: { channel: 'seo', nested: { a: [1, 2] } } },
@@ -27,5 +27,15 @@ describe('ingestion pipeline on the HTTP engine', () => {
     expect(JSON.parse(rows[0]!.props)).toEqual({ channel: 'seo', nested: { a: [1, 2] } });
     const [{ o }] = (await s.engine.query<{ o: number }>(compile(sql`SELECT count() AS o FROM person_overrides WHERE project_id = 'h1'`))) as [{ o: number }];
     expect(o).toBe(1);
+    // The merge as both persons' dense numbers, looked up as it was written (migration 0005).
+    const [nums] = await s.engine.query<{ old_num: number; override_num: number; old_now: number; override_now: number }>(
+      compile(sql`SELECT n.old_num AS old_num, n.override_num AS override_num,
+        joinGet('person_numbers_join', 'num', 'h1', o.old_person_id) AS old_now, joinGet('person_numbers_join', 'num', 'h1', o.override_person_id) AS override_now
+        FROM person_overrides AS o, person_override_numbers AS n WHERE o.project_id = 'h1' AND n.project_id = 'h1'`),
+    );
+    expect(Number(nums!.old_num)).toBeGreaterThan(0);
+    expect(Number(nums!.override_num)).toBeGreaterThan(0);
+    expect(Number(nums!.old_num)).not.toBe(Number(nums!.override_num));
+    expect([Number(nums!.old_num), Number(nums!.override_num)]).toEqual([Number(nums!.old_now), Number(nums!.override_now)]);
   });
 });
