@@ -12,8 +12,8 @@ import { addDays, localDate, offsetMinutes, startOfLocalDay } from './time-zone.
  * ~1 s instead of 5 s). Callers check `activePersonsDimension` and `coversWholeHours`
  * first and fall back to reading events when either says no.
  *
- * Counts of any event read the same bitmaps merged across events, per UTC hour and per
- * UTC day (migration 0004, `rollupSpans`).
+ * Counts of any event read the same bitmaps merged across events, per UTC hour, UTC day
+ * (migration 0004) and UTC month (migration 0006; see `rollupSpans`).
  *
  * Persons are stored as written at ingest; `resolvedCount` applies later merges.
  * A bitmap holding 0 counted a person without a number (written around the writer): the
@@ -52,30 +52,48 @@ export function coversWholeHours(from: Date, to: Date, timeZone: string): boolea
 }
 
 /**
- * How a range is read from the any-event rollups (migration 0004): its whole UTC days that
- * no cut falls inside from `active_persons_any_daily`, the rest as hours from
- * `active_persons_any_hourly`. `cuts` are the instants where the caller's buckets begin
- * (none for one count over the range, every local midnight for local days): a daily row
- * then lies inside one bucket, and its `hour` (the UTC midnight starting it) falls in that
- * bucket too. In zones other than UTC+0 local days cut every UTC day, so daily series read
- * hours only; weeks, months and whole periods read mostly days.
+ * How a range is read from the any-event rollups (migrations 0004 and 0006): its whole UTC
+ * calendar months that no cut falls inside from `active_persons_any_monthly`, its other
+ * whole UTC days that no cut falls inside from `active_persons_any_daily`, the rest as
+ * hours from `active_persons_any_hourly`. `cuts` are the instants where the caller's
+ * buckets begin (none for one count over the range, every local midnight for local days):
+ * a monthly or daily row then lies inside one bucket, and its `hour` (the UTC midnight
+ * starting it) falls in that bucket too. In zones other than UTC+0 local days cut every UTC
+ * day, so daily series read hours only; weeks and local months read mostly days; quarters
+ * and longer read their whole UTC months.
  */
-export function rollupSpans(from: Date, to: Date, cuts: readonly Date[]): { days: [Date, Date][]; hours: [Date, Date][] } {
+export function rollupSpans(from: Date, to: Date, cuts: readonly Date[]): { months: [Date, Date][]; days: [Date, Date][]; hours: [Date, Date][] } {
   const DAY = 86_400_000;
+  const end = to.getTime();
   const inside = cuts.map((c) => c.getTime());
+  const cutInside = (a: number, b: number) => inside.some((c) => c > a && c < b);
+  const months: [Date, Date][] = [];
   const days: [Date, Date][] = [];
   const hours: [Date, Date][] = [];
+  const extend = (list: [Date, Date][], a: number, b: number) => {
+    const last = list[list.length - 1];
+    if (last && last[1].getTime() === a) last[1] = new Date(b);
+    else list.push([new Date(a), new Date(b)]);
+  };
   let cursor = from.getTime();
-  for (let d = Math.ceil(from.getTime() / DAY) * DAY; d + DAY <= to.getTime(); d += DAY) {
-    if (inside.some((c) => c > d && c < d + DAY)) continue;
-    if (cursor < d) hours.push([new Date(cursor), new Date(d)]);
-    const last = days[days.length - 1];
-    if (last && last[1].getTime() === d) last[1] = new Date(d + DAY);
-    else days.push([new Date(d), new Date(d + DAY)]);
-    cursor = d + DAY;
+  const take = (list: [Date, Date][], a: number, b: number) => {
+    if (cursor < a) hours.push([new Date(cursor), new Date(a)]);
+    extend(list, a, b);
+    cursor = b;
+  };
+  for (let d = Math.ceil(from.getTime() / DAY) * DAY; d + DAY <= end; ) {
+    const day = new Date(d);
+    const monthEnd = Date.UTC(day.getUTCFullYear(), day.getUTCMonth() + 1, 1);
+    if (day.getUTCDate() === 1 && monthEnd <= end && !cutInside(d, monthEnd)) {
+      take(months, d, monthEnd);
+      d = monthEnd;
+      continue;
+    }
+    if (!cutInside(d, d + DAY)) take(days, d, d + DAY);
+    d += DAY;
   }
-  if (cursor < to.getTime() || !days.length) hours.push([new Date(cursor), to]);
-  return { days, hours };
+  if (cursor < end || (!days.length && !months.length)) hours.push([new Date(cursor), to]);
+  return { months, days, hours };
 }
 
 /** The UTC instants of the local midnights strictly inside [from, to): cuts for local days. */
@@ -88,8 +106,8 @@ export function localMidnights(from: Date, to: Date, timeZone: string): Date[] {
   }
 }
 
-function anySpans(column: 'day' | 'hour', spans: [Date, Date][]): Fragment {
-  const at = (d: Date) => (column === 'day' ? p.date(d.toISOString().slice(0, 10)) : p.dateTime(d));
+function anySpans(column: 'month' | 'day' | 'hour', spans: [Date, Date][]): Fragment {
+  const at = (d: Date) => (column === 'hour' ? p.dateTime(d) : p.date(d.toISOString().slice(0, 10)));
   return sql.join(
     spans.map(([a, b]) => sql`${sql.trusted(column)} >= ${at(a)} AND ${sql.trusted(column)} < ${at(b)}`),
     ' OR ',
@@ -108,8 +126,9 @@ interface RowsOptions {
 
 /**
  * Rows `(hour, value, persons, events)` of one project and dimension over [from, to), for
- * the given events, or for any event from the rollups of migration 0004, where a row can
- * be a whole UTC day (its `hour` then is the day's UTC midnight; see `rollupSpans`).
+ * the given events, or for any event from the rollups of migrations 0004 and 0006, where a
+ * row can be a whole UTC month or day (its `hour` then is its first UTC midnight; see
+ * `rollupSpans`).
  */
 export function activePersonRows(o: RowsOptions & { dimension: string }): Fragment {
   return sql`(
@@ -130,8 +149,12 @@ function readRows(o: RowsOptions, dimensions: readonly string[], columns: Fragme
     WHERE ${where} AND event IN ${p.strings(o.events)}
       AND hour >= ${p.dateTime(o.from)} AND hour < ${p.dateTime(o.to)}`;
   }
-  const { days, hours } = rollupSpans(o.from, o.to, o.cuts);
+  const { months, days, hours } = rollupSpans(o.from, o.to, o.cuts);
   const parts: Fragment[] = [];
+  if (months.length) {
+    parts.push(sql`SELECT toDateTime(month, 'UTC') AS hour, ${columns} FROM active_persons_any_monthly
+    WHERE ${where} AND (${anySpans('month', months)})`);
+  }
   if (days.length) {
     parts.push(sql`SELECT toDateTime(day, 'UTC') AS hour, ${columns} FROM active_persons_any_daily
     WHERE ${where} AND (${anySpans('day', days)})`);
