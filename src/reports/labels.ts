@@ -41,6 +41,7 @@ const TEXT = {
   persons: { 'zh-CN': '人数', 'en-US': 'Persons' },
   stepConversion: { 'zh-CN': '步骤转化率', 'en-US': 'Step conversion' },
   overallConversion: { 'zh-CN': '总转化率', 'en-US': 'Overall conversion' },
+  funnelOverall: { 'zh-CN': '总转化率 {current}，上期 {previous}（{change}）。', 'en-US': 'Overall conversion {current}; previous period {previous} ({change}).' },
   dropOff: { 'zh-CN': '流失率', 'en-US': 'Drop-off' },
   biggestDrop: { 'zh-CN': '最大流失', 'en-US': 'Biggest drop' },
   retention: { 'zh-CN': '留存', 'en-US': 'Retention' },

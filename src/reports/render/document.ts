@@ -171,6 +171,12 @@ function resultsBlocks(r: Report, blocks: Block[], L: Lang): void {
         formatValue(s.conversionFromFirst, 'percent', L),
       ]),
     });
+    // The overall conversion against the previous period's, in percentage points.
+    if (f.overall !== null && f.previousOverall !== null) {
+      const points = (f.overall - f.previousOverall) * 100;
+      const change = formatChange({ previous: f.previousOverall, absolute: f.overall - f.previousOverall, relative: null, percentagePoints: points }, true, L);
+      blocks.push({ type: 'paragraph', text: label(L, 'funnelOverall', { current: formatValue(f.overall, 'percent', L), previous: formatValue(f.previousOverall, 'percent', L), change }) });
+    }
     blocks.push({ type: 'chart', name: 'funnel', svg: funnelChartSvg(f, L), alt: f.title });
   }
 
