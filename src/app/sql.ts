@@ -1,9 +1,8 @@
 import { FupanError } from '../core/errors/index.js';
+import { PROJECT_TABLES } from '../storage/engine.js';
 import type { AppContext } from './context.js';
 import { getProject } from './projects.js';
 
-/** Tables a project's rows live in; each gets the project filter. */
-const PROJECT_TABLES = ['events', 'event_ids', 'persons', 'person_distinct_ids', 'person_overrides', 'ad_spend', 'person_first_events', 'person_numbers', 'person_override_numbers', 'active_persons_hourly', 'active_persons_any_hourly', 'active_persons_any_daily', 'active_persons_any_monthly'];
 
 /**
  * Runs the user's own read-only SELECT, scoped to one project. The text is the user's

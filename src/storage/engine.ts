@@ -10,6 +10,27 @@ export const TABLES = [
   'ad_spend',
   'fupan_migrations',
 ] as const;
+/**
+ * The ClickHouse tables that hold a project's rows (each has `project_id`), in the order the
+ * demo reset clears them (src/demo/sql/reset.ts); the SQL console scopes every one of them
+ * to the caller's project (src/app/sql.ts). A migration that adds such a table lists it here.
+ */
+export const PROJECT_TABLES = [
+  'events',
+  'event_ids',
+  'person_distinct_ids',
+  'person_overrides',
+  'persons',
+  'ad_spend',
+  'person_first_events',
+  'person_numbers',
+  'person_override_numbers',
+  'active_persons_hourly',
+  'active_persons_any_hourly',
+  'active_persons_any_daily',
+  'active_persons_any_monthly',
+] as const;
+
 export type TableName = (typeof TABLES)[number] | (string & { readonly __table?: never });
 
 export interface QueryOptions {

@@ -239,10 +239,11 @@ describe('built-in metrics on the blueprint', () => {
     ]);
     // In UTC the any-event counts read whole UTC days (migration 0004); in Shanghai the days
     // of a period inside its edges, or hours only when split by local day.
-    const env = (project: string, timeZone = 'UTC'): AtomEnv => {
+    // Local days fromDate … toDate (inclusive) in UTC or Shanghai (+8 h).
+    const env = (project: string, timeZone = 'UTC', fromDate = '2025-07-07', toDate = '2025-07-13'): AtomEnv => {
       const shift = timeZone === 'UTC' ? 0 : 8 * 3_600_000;
-      const at = (iso: string) => new Date(Date.parse(iso) - shift);
-      return { projectId: project, timeZone, from: at('2025-07-07T00:00:00Z'), to: at('2025-07-14T00:00:00Z'), fromDate: '2025-07-07', toDate: '2025-07-13', asOfDate: '2025-08-19' };
+      const at = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - shift);
+      return { projectId: project, timeZone, from: at(fromDate), to: new Date(at(toDate).getTime() + 86_400_000), fromDate, toDate, asOfDate: '2025-08-19' };
     };
     const channel: Segment = { property: 'channel', type: 'event' };
     const region: Segment = { property: 'region', type: 'event' };
@@ -270,15 +271,10 @@ describe('built-in metrics on the blueprint', () => {
     }
     // A range holding the whole UTC month of July 2025 (its events all lie in that month)
     // reads the month from the monthly rollup (migration 0006), in UTC and in Shanghai.
-    const monthEnv = (project: string, timeZone: string): AtomEnv => {
-      const shift = timeZone === 'UTC' ? 0 : 8 * 3_600_000;
-      const at = (iso: string) => new Date(Date.parse(iso) - shift);
-      return { projectId: project, timeZone, from: at('2025-06-28T00:00:00Z'), to: at('2025-08-04T00:00:00Z'), fromDate: '2025-06-28', toDate: '2025-08-03', asOfDate: '2025-08-19' };
-    };
     for (const [project, timeZone] of [[P, 'UTC'], ['merge3', 'UTC'], [P, 'Asia/Shanghai'], ['merge3', 'Asia/Shanghai']] as const) {
       for (const math of ['unique_persons', 'mau'] as const) {
         const atom = { kind: 'series' as const, series: { event: '$any', math, filters: [], paidChannelsOnly: false } } as Parameters<typeof compileAtom>[0];
-        const e = monthEnv(project, timeZone);
+        const e = env(project, timeZone, '2025-06-28', '2025-08-03');
         for (const c of [e, { ...e, segment: channel }, { ...e, segments: [channel, region] }]) {
           const q = compile(c.segments ? compileAtomMulti(atom, c as AtomEnv & { segments: Segment[] }) : compileAtom(atom, c));
           if (math === 'unique_persons') expect(q.sql).toContain('active_persons_any_monthly');

@@ -208,8 +208,9 @@ const ROLLUP_MEMBER_NS = 10;
  * old person without a number has no events in any bitmap. The numbers are the ones
  * looked up when the merge was written (`person_override_numbers`, migration 0005); looked
  * up here with `joinGet` and grouped by the 16-byte ids, they cost ~0.22 s per query on the
- * 100 M demo against ~0.03 s. The bitmap is built here, once per query: built per result row (per dimension
- * value) it cost ~0.25 s of the 1.45 s of a quarter's active persons by four dimensions.
+ * 100 M demo against ~0.03 s. The bitmap is built here, once per query: built per result
+ * row (per dimension value) it cost ~0.25 s of the 1.45 s of a quarter's active persons by
+ * four dimensions.
  */
 export function mergedNumbers(projectId: string): Fragment {
   return sql`WITH (

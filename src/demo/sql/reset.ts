@@ -1,7 +1,5 @@
 import { type CompiledQuery, compile, p, sql } from '../../sql/index.js';
-
-/** The tables that hold a project's event-side rows, in the order they are cleared. */
-export const PROJECT_TABLES = ['events', 'event_ids', 'person_distinct_ids', 'person_overrides', 'persons', 'ad_spend', 'person_first_events', 'person_numbers', 'person_override_numbers', 'active_persons_hourly', 'active_persons_any_hourly', 'active_persons_any_daily', 'active_persons_any_monthly'] as const;
+import { PROJECT_TABLES } from '../../storage/engine.js';
 
 /**
  * Statements that delete one project's rows from every event-side table (lightweight

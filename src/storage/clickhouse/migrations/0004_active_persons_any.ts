@@ -20,7 +20,8 @@ import type { ChMigration } from '../migrate.js';
  * fires with the rows that view wrote), so an insert into `events` pays for merging its
  * already-aggregated hourly rows, not for reading the events again.
  */
-const columns = (time: string) => `project_id LowCardinality(String),
+/** The columns of the any-event rollups, with the bucket's time column (also migration 0006). */
+export const anyRollupColumns = (time: string) => `project_id LowCardinality(String),
       dimension LowCardinality(String),
       ${time},
       value String,
@@ -40,11 +41,11 @@ export const migration: ChMigration = {
   version: 4,
   name: 'active_persons_any',
   statements: [
-    `CREATE TABLE IF NOT EXISTS active_persons_any_hourly (${columns("hour DateTime('UTC')")})
+    `CREATE TABLE IF NOT EXISTS active_persons_any_hourly (${anyRollupColumns("hour DateTime('UTC')")})
     ENGINE = AggregatingMergeTree
     PARTITION BY toYYYYMM(hour)
     ORDER BY (project_id, dimension, hour, value)`,
-    `CREATE TABLE IF NOT EXISTS active_persons_any_daily (${columns('day Date')})
+    `CREATE TABLE IF NOT EXISTS active_persons_any_daily (${anyRollupColumns('day Date')})
     ENGINE = AggregatingMergeTree
     PARTITION BY toYYYYMM(day)
     ORDER BY (project_id, dimension, day, value)`,

@@ -1,4 +1,5 @@
 import type { ChMigration } from '../migrate.js';
+import { anyRollupColumns } from './0004_active_persons_any.js';
 
 /**
  * Persons active in any event per UTC calendar month and dimension value: the daily
@@ -25,14 +26,7 @@ export const migration: ChMigration = {
   version: 6,
   name: 'active_persons_monthly',
   statements: [
-    `CREATE TABLE IF NOT EXISTS active_persons_any_monthly (
-      project_id LowCardinality(String),
-      dimension LowCardinality(String),
-      month Date,
-      value String,
-      persons AggregateFunction(groupBitmap, UInt32),
-      events SimpleAggregateFunction(sum, UInt64)
-    )
+    `CREATE TABLE IF NOT EXISTS active_persons_any_monthly (${anyRollupColumns('month Date')})
     ENGINE = AggregatingMergeTree
     ORDER BY (project_id, dimension, month, value)`,
     `CREATE MATERIALIZED VIEW IF NOT EXISTS active_persons_any_monthly_mv TO active_persons_any_monthly AS
