@@ -495,6 +495,52 @@ describe('built-in metrics on the blueprint', () => {
     await expect(s.engine.query(compile(tight))).rejects.toThrow(TWO_STEP_OVERFLOW);
   });
 
+  it('indexes the entries\' values from the hourly table while their product fits, else from a scan of the entries', async () => {
+    // Project "idx2" (UTC), 2025-07-08, view → call within 1 hour:
+    //  p1 views on douyin in cn-bj (utm_medium cpc) and calls 10 min later → converted;
+    //  p2 views on wechat in cn-sh (utm_medium cpm), no call → not.
+    // Channel × region: 2 × 2 = 4 possible combinations in the hourly lists, 2 among the entries.
+    //  index bits 3 (7 indexes): 4 fit → mixed radix from active_persons_hourly;
+    //  index bits 2 (3 indexes): 4 do not fit, the 2 combinations do → the scan of the entries;
+    //  index bits 1 (1 index): neither fits → TWO_STEP_OVERFLOW.
+    // Each answer: 0:douyin 1/1, 0:wechat 0/1, 1:cn-bj 1/1, 1:cn-sh 0/1, as windowFunnel gives.
+    const F = 'idx2';
+    await seedProject(s, F, [
+      ev(F, 1, 'anchor_wall_view', '2025-07-08T01:00:00.000Z', { channel: 'douyin', region: 'cn-bj', utm_medium: 'cpc' }),
+      ev(F, 1, 'robot_call', '2025-07-08T01:10:00.000Z'),
+      ev(F, 2, 'anchor_wall_view', '2025-07-08T02:00:00.000Z', { channel: 'wechat', region: 'cn-sh', utm_medium: 'cpm' }),
+    ]);
+    const funnel = { kind: 'funnel' as const, order: 'ordered' as const, steps: [{ event: 'anchor_wall_view', filters: [] }, { event: 'robot_call', filters: [] }], window: { value: 1, unit: 'hour' as const } };
+    const env: AtomEnv = { projectId: F, timeZone: 'UTC', from: new Date('2025-07-08T00:00:00Z'), to: new Date('2025-07-09T00:00:00Z'), fromDate: '2025-07-08', toDate: '2025-07-08', asOfDate: '2025-08-19' };
+    const channel: Segment = { property: 'channel', type: 'event' };
+    const region: Segment = { property: 'region', type: 'event' };
+    const medium: Segment = { property: 'utm_medium', type: 'event' };
+    const rows = async (segments: Segment[], indexBits?: number) => {
+      const q = compile(twoStepFunnel(funnel.steps, 3_600_000, env, [{ from: env.from, to: env.to, daily: false, segments, indexed: true }], indexBits ? { indexBits } : {})!);
+      return { sql: q.sql, rows: (await s.engine.query<{ seg: string; num: number; den: number }>(q)).map((r) => [r.seg, r.num, r.den]) };
+    };
+    const windowFunnel = async (segments: Segment[]) =>
+      (await s.engine.query<{ seg: string; num: number; den: number }>(compile(compileAtomMulti(funnel, { ...env, segments, windowFunnelOnly: true })))).map((r) => [r.seg, r.num, r.den]);
+    const expected = [['0:douyin', 1, 1], ['0:wechat', 0, 1], ['1:cn-bj', 1, 1], ['1:cn-sh', 0, 1]];
+    expect(await windowFunnel([channel, region])).toEqual(expected);
+    for (const bits of [undefined, 3, 2]) {
+      const r = await rows([channel, region], bits);
+      expect(r.sql).toContain('active_persons_hourly');
+      expect([bits, r.rows]).toEqual([bits, expected]);
+    }
+    await expect(rows([channel, region], 1)).rejects.toThrow(TWO_STEP_OVERFLOW);
+    // A property that is not a kept column: its combinations come from the scan only.
+    const byMedium = await rows([medium, channel]);
+    expect(byMedium.sql).not.toContain('active_persons_hourly');
+    expect(byMedium.rows).toEqual(await windowFunnel([medium, channel]));
+    expect(byMedium.rows).toEqual([['0:cpc', 1, 1], ['0:cpm', 0, 1], ['1:douyin', 1, 1], ['1:wechat', 0, 1]]);
+    // The whole project alone reads no combinations at all.
+    const total = await rows([{ property: '', type: 'event' }]);
+    expect(total.sql).not.toContain('active_persons_hourly');
+    expect(total.sql).not.toContain('groupArray(k)');
+    expect(total.rows).toEqual([['0:', 1, 2]]);
+  });
+
   it('answers a span before the first event without reading events, with the numbers the queries give', async () => {
     // Project "early": ad spend from 2025-05-12 (douyin 40), events from 2025-07-01 (p1 as in
     // "shop"). Over 2025-W20 (05-12 … 05-18), before the first event, every metric read from

@@ -106,6 +106,22 @@ export function localMidnights(from: Date, to: Date, timeZone: string): Date[] {
   }
 }
 
+/**
+ * One scalar: a tuple holding, per column, the sorted distinct values `event` had in that
+ * column over the UTC hours meeting [from, to), read from `active_persons_hourly`. Every
+ * event inserted has its values there (the table's view runs on every insert into
+ * `events`, and migration 0003 filled it from the events before it), so the lists hold at
+ * least every value the events of the range have; a value of an hour cut by the range
+ * may be extra. A few thousand rows instead of a scan of the events' columns.
+ */
+export function hourlyDimensionValues(o: { projectId: string; event: string; from: Date; to: Date; columns: readonly string[] }): Fragment {
+  for (const c of o.columns) if (!DIMENSIONS.has(c)) throw new RangeError(`not a kept dimension: ${c}`);
+  const lists = o.columns.map((c) => sql`arraySort(groupUniqArrayIf(value, dimension = ${p.string(c)}))`);
+  return sql`(SELECT tuple(${sql.join(lists)}) FROM active_persons_hourly
+      WHERE project_id = ${p.string(o.projectId)} AND event = ${p.string(o.event)} AND dimension IN ${p.strings([...new Set(o.columns)])}
+        AND hour >= toStartOfHour(${p.dateTime(o.from)}) AND hour < ${p.dateTime(o.to)})`;
+}
+
 function anySpans(column: 'month' | 'day' | 'hour', spans: [Date, Date][]): Fragment {
   const at = (d: Date) => (column === 'hour' ? p.dateTime(d) : p.date(d.toISOString().slice(0, 10)));
   return sql.join(
