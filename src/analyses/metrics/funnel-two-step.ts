@@ -251,12 +251,13 @@ function requestColumns(r: TwoStepRequest, i: number, base: Date): Fragment[] {
 function requestRows(r: TwoStepRequest, i: number, base: Date): Fragment {
   const req = p.uint32(i);
   if (!r.daily) {
-    // The span's first entry gives the values; the person converted when any of its entries did.
+    // The span's first entry gives the values; the person converted when any of its entries
+    // did. No row when the span has no entry (first index 0); the index is found once, not
+    // tested for and then found (3.50 against 3.59 s for the report's call-rate pass).
     const { lo, hi } = spanBounds(r, base);
-    return sql`if(arrayExists(em -> em >= ${lo} AND em < ${hi}, f_ems),
-        [(toUInt16(${req}), f_idx[arrayFirstIndex(em -> em >= ${lo} AND em < ${hi}, f_ems)], toUInt16(0),
-          toUInt8(arrayExists((em, w) -> w AND em >= ${lo} AND em < ${hi}, f_ems, f_win)))],
-        [])`;
+    return sql`arrayMap(j -> (toUInt16(${req}), f_idx[j], toUInt16(0),
+          toUInt8(arrayExists((em, w) -> w AND em >= ${lo} AND em < ${hi}, f_ems, f_win))),
+        arrayFilter(j -> j > 0, [arrayFirstIndex(em -> em >= ${lo} AND em < ${hi}, f_ems)]))`;
   }
   // Each local day's first entry gives the values; the day converted when any of its entries did (on that day).
   const n = (name: string) => sql.trusted(`${name}${i}`);
