@@ -98,7 +98,7 @@ describe('identity: ingest-time resolution + query-time overrides (real chDB)', 
     expect(nums.map((r) => Number(r.num))).toEqual([1, 2, 3]);
     const [counts] = await q<{ stored: number; resolved: number; unnumbered: number }>(sql`${mergedNumbers('p8')}
       SELECT bitmapCardinality(b) AS stored, ${resolvedCount(sql`b`, sql`t`).count} AS resolved, ${resolvedCount(sql`b`, sql`t`).unnumbered} AS unnumbered
-      FROM (SELECT b, ${survivorsOf(sql`b`)} AS t FROM (SELECT groupBitmapMergeState(persons) AS b FROM active_persons_hourly WHERE project_id = 'p8' AND dimension = ''))`);
+      FROM (SELECT b, ${survivorsOf(sql`b`, 'p8')} AS t FROM (SELECT groupBitmapMergeState(persons) AS b FROM active_persons_hourly WHERE project_id = 'p8' AND dimension = ''))`);
     expect(counts).toEqual({ stored: 3, resolved: 1, unnumbered: 0 });
     // A new project starts at 1 again; a person seen before keeps its number.
     await ing.ingest('p9', [{ event: 'e', distinct_id: 'x', uuid: U(1) }, { event: 'e', distinct_id: 'y', uuid: U(2) }, { event: 'e', distinct_id: 'x', uuid: U(3) }]);

@@ -98,7 +98,7 @@ function part(s: SeriesDef, env: AtomEnv, g: Segment | undefined, prefix: string
     return sql`${mergedNumbers(env.projectId)}
 SELECT seg, toFloat64(${resolved.count}) AS num, toFloat64(1) AS den, toFloat64(0) AS x, ${resolved.unnumbered} AS ${sql.trusted(UNNUMBERED)}
 FROM (
-  SELECT seg, b, ${survivorsOf(sql`b`)} AS t
+  SELECT seg, b, ${survivorsOf(sql`b`, env.projectId)} AS t
   FROM (SELECT ${tag(sql`toDate(hour, ${tz})`)} AS seg, groupBitmapMergeState(persons) AS b FROM ${rows} GROUP BY seg)
   WHERE ${segmentKeep(g)}
 )`;
@@ -110,7 +110,7 @@ FROM (
 SELECT seg, toFloat64(sum(${resolved.count})) AS num, toFloat64(${p.uint32(g?.byDay ? 1 : days)}) AS den, toFloat64(0) AS x,
   max(${resolved.unnumbered}) AS ${sql.trusted(UNNUMBERED)}
 FROM (
-  SELECT seg, d, b, ${survivorsOf(sql`b`)} AS t
+  SELECT seg, d, b, ${survivorsOf(sql`b`, env.projectId)} AS t
   FROM (
     SELECT seg, d, groupBitmapMergeState(persons) AS b
     FROM (

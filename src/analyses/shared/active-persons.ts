@@ -218,24 +218,17 @@ export function bitmapsPayOff(probe: { states: number | string; events: number |
 const ROLLUP_MEMBER_NS = 10;
 
 /**
- * `WITH … AS merged_numbers`: the project's merged persons as two aligned arrays of
- * numbers, (old, surviving), and the bitmap of the old ones. One row per merged person
- * (one hop always suffices, see src/ingestion/identity.ts), the latest version winning; an
- * old person without a number has no events in any bitmap. The numbers are the ones
- * looked up when the merge was written (`person_override_numbers`, migration 0005); looked
- * up here with `joinGet` and grouped by the 16-byte ids, they cost ~0.22 s per query on the
- * 100 M demo against ~0.03 s. The bitmap is built here, once per query: built per result
- * row (per dimension value) it cost ~0.25 s of the 1.45 s of a quarter's active persons by
- * four dimensions.
+ * `WITH … AS merged_numbers`: the bitmap of the project's merged (old) persons' numbers,
+ * from `person_override_numbers` (migration 0005: the numbers looked up when each merge was
+ * written); their surviving persons are looked up per member (`survivorsOf`). An old
+ * person without a number has no events in any bitmap. Built here, once per query: built
+ * per result row (per dimension value) it cost ~0.25 s of the 1.45 s of a quarter's active
+ * persons by four dimensions on the 100 M demo.
  */
 export function mergedNumbers(projectId: string): Fragment {
   return sql`WITH (
-  SELECT tuple(groupArray(o), groupArray(n), groupBitmapState(o))
-  FROM (
-    SELECT old_num AS o, argMax(override_num, version) AS n
-    FROM person_override_numbers WHERE project_id = ${p.string(projectId)} AND old_num != 0
-    GROUP BY old_num
-  )
+  SELECT groupBitmapState(old_num) FROM person_override_numbers
+  WHERE project_id = ${p.string(projectId)} AND old_num != 0
 ) AS merged_numbers`;
 }
 
@@ -253,7 +246,7 @@ export function mergedNumbers(projectId: string): Fragment {
  * demo.
  */
 export function resolvedCount(state: Fragment, survivors: Fragment): { count: Fragment; unnumbered: Fragment } {
-  const merged = sql`merged_numbers.3`;
+  const merged = sql`merged_numbers`;
   return {
     count: sql`(bitmapCardinality(${state}) - bitmapAndCardinality(${state}, ${merged}) + bitmapCardinality(${survivors})
       - bitmapAndCardinality(${survivors}, ${state}) + bitmapAndCardinality(bitmapAnd(${survivors}, ${merged}), ${state}))`,
@@ -261,7 +254,13 @@ export function resolvedCount(state: Fragment, survivors: Fragment): { count: Fr
   };
 }
 
-/** The surviving persons of a bitmap's merged members (see `resolvedCount`). */
-export function survivorsOf(state: Fragment): Fragment {
-  return sql`bitmapBuild(arrayMap(x -> transform(x, merged_numbers.1, merged_numbers.2, x), bitmapToArray(bitmapAnd(${state}, merged_numbers.3))))`;
+/**
+ * The surviving persons of a bitmap's merged members (see `resolvedCount`), each looked up
+ * in `person_override_numbers_join` (migration 0007; a number missing there gives 0, which
+ * `resolvedCount` reports as UNNUMBERED). `transform` over the merged numbers' two arrays
+ * gave the same rows but built its hash table of the 224 k merges again per result row:
+ * ~0.45 s of a quarter's active persons by four dimensions on the 100 M demo.
+ */
+export function survivorsOf(state: Fragment, projectId: string): Fragment {
+  return sql`bitmapBuild(arrayMap(x -> joinGet('person_override_numbers_join', 'override_num', ${p.string(projectId)}, x), bitmapToArray(bitmapAnd(${state}, merged_numbers))))`;
 }

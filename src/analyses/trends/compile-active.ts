@@ -107,7 +107,7 @@ SELECT toUInt32(${series}) AS series`;
     if (!window) {
       return sql`${head}, bucket, breakdown, ${counted}
 FROM (
-  SELECT bucket, breakdown, b, ${survivorsOf(sql`b`)} AS t
+  SELECT bucket, breakdown, b, ${survivorsOf(sql`b`, ctx.projectId)} AS t
   FROM (
     SELECT ${bucketKey(spec.interval, sql`hour`, ctx)} AS bucket, ${breakdown} AS breakdown, groupBitmapMergeState(persons) AS b
     FROM ${rows}
@@ -117,7 +117,7 @@ FROM (
     }
     return sql`${head}, arrayElement(${p.strings(buckets.map((k) => k.key))}, idx) AS bucket, breakdown, ${counted}
 FROM (
-  SELECT idx, breakdown, b, ${survivorsOf(sql`b`)} AS t
+  SELECT idx, breakdown, b, ${survivorsOf(sql`b`, ctx.projectId)} AS t
   FROM (
     SELECT idx, breakdown, groupBitmapMergeState(persons) AS b
     FROM (${windowRows(rows, breakdown, buckets, window, ctx.timeZone)})
