@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild, HAVE_CHROMIUM, launch, sampleEvents, SHOTS, SKIP_MESSAGE, startServer, type E2eServer } from './helpers.js';
 
@@ -31,6 +31,18 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     await page.goto(server.url + path);
     await page.waitForLoadState('networkidle');
     await settle();
+  };
+  /**
+   * Clicks `target` until `shown` is visible (three tries). A click that lands while a modal
+   * is still zooming in can miss an antd Segmented item on a loaded machine (seen once in CI:
+   * the JSON editor never opened and the modal stayed on top of the next test).
+   */
+  const clickUntilShown = async (target: Locator, shown: Locator) => {
+    for (let i = 0; i < 3; i++) {
+      await target.click();
+      if (await shown.waitFor({ timeout: 5_000 }).then(() => true, () => false)) return;
+    }
+    await shown.waitFor();
   };
   /** Opens an antd Select by its aria-label and picks the option whose text starts with `text`. */
   const pick = async (label: string, text: string) => {
@@ -124,7 +136,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     await shot('metrics-created-en');
     // A JSON definition of any kind works too: edit it as a funnel.
     await page.locator('.ant-table-row', { hasText: 'orders_per_buyer' }).getByRole('button', { name: 'Edit' }).click();
-    await page.locator('.ant-modal .ant-segmented-item', { hasText: 'JSON' }).click();
+    await clickUntilShown(page.locator('.ant-modal .ant-segmented-item', { hasText: 'JSON' }), page.getByTestId('metric-json'));
     await page.getByTestId('metric-json').fill(JSON.stringify({ kind: 'funnel', steps: [{ event: '$pageview' }, { event: 'order_paid' }], window: { value: 7, unit: 'day' } }));
     await page.getByTestId('save-metric').click();
     await page.locator('.ant-modal').waitFor({ state: 'detached' });
