@@ -1,10 +1,10 @@
 import { type Fragment, p, sql } from '../../sql/index.js';
-import type { Filter } from '../shared/filters.js';
 import { activePersonsDimension, hourlyDimensionValues } from '../shared/active-persons.js';
+import type { Filter } from '../shared/filters.js';
 import { eventsWithPersons, resolveGroupedPersons } from '../shared/persons.js';
+import { propertyString } from '../shared/properties.js';
 import { daysBetween, localDate } from '../shared/time-zone.js';
 import type { FunnelSteps } from './compile.js';
-import { propertyString } from '../shared/properties.js';
 import { type AtomEnv, eventIs, rawSegments, type Segment, segmentKey, segmentTags, source } from './segment.js';
 
 /** One read of a two-step funnel: a span, per day or per person, and how its rows are tagged. */
@@ -87,9 +87,8 @@ export function twoStepFunnel(
   if (idxBits < Math.min(16, o.indexBits ?? 16)) return undefined;
   const layout = { dayShift: msBits + idxBits + 1, msShift: idxBits + 1, msMask: 2 ** msBits - 1, idxMask: 2 ** idxBits - 1 };
 
-  // The entries' dimension values, one tuple per distinct key, indexed 1… in key order.
+  // The entries' dimensions, each once; their values become a small index (valueIndex).
   const dimensions = [...new Set(segments.filter((s) => s.property).map((s) => s.property))].map((property) => ({ property, type: 'event' as const }));
-  const key = segmentKey(dimensions)!;
   // Spans far apart (a report's flagged days) are read as their own intervals, not as the
   // whole range between them: entries only inside a span count, and a second step only
   // within a span's end plus the window can convert one of them.
@@ -100,8 +99,7 @@ export function twoStepFunnel(
   const tz = p.string(env.timeZone);
   const time = sql`bitShiftLeft(toUInt64(toUInt16(toDate(timestamp, ${tz})) - ${p.uint32(daysBetween('1970-01-01', baseDay))}), ${p.uint32(layout.dayShift)})
           + bitShiftLeft(toUInt64(toUnixTimestamp64Milli(timestamp) - ${p.int64(from.getTime())}), ${p.uint32(layout.msShift)})`;
-  const values = rawSegments(dimensions.length ? dimensions : [{ property: '', type: 'event' }]);
-  const { prelude, index, rv } = valueIndex({ dimensions, key, values, entryRows, idxMask: layout.idxMask, projectId: env.projectId, event: first.event, from, to });
+  const { prelude, index, rv } = valueIndex({ dimensions, entryRows, idxMask: layout.idxMask, projectId: env.projectId, event: first.event, from, to });
   const atomEnv: AtomEnv = { projectId: env.projectId, timeZone: env.timeZone, from, to, fromDate: baseDay, toDate: baseDay, asOfDate: baseDay };
   const side = (step: FunnelSteps[number], until: Date, inSpans: Fragment | undefined) =>
     source(atomEnv, { from, to: until, events: [step.event], filters: step.filters as Filter[], extraWhere: inSpans ? sql`${eventIs(step.event)} AND ${inSpans}` : eventIs(step.event), unresolved: true });
@@ -180,8 +178,7 @@ export function twoStepFunnel(
  */
 function valueIndex(o: {
   dimensions: readonly Segment[];
-  key: Fragment;
-  values: Fragment;
+  /** The entries (for the scan): the first step's events over the spans. */
   entryRows: Fragment;
   idxMask: number;
   projectId: string;
@@ -190,9 +187,10 @@ function valueIndex(o: {
   to: Date;
 }): { prelude: Fragment; index: Fragment; rv: Fragment } {
   const mask = p.uint64(o.idxMask);
-  const scanIndex = sql`if(length(kv.1) < ${mask}, transform(${o.key}, kv.1, range(1, length(kv.1) + 1), toUInt64(0)), throwIf(1, ${p.string(TWO_STEP_OVERFLOW)}))`;
+  const key = segmentKey(o.dimensions)!;
+  const scanIndex = sql`if(length(kv.1) < ${mask}, transform(${key}, kv.1, range(1, length(kv.1) + 1), toUInt64(0)), throwIf(1, ${p.string(TWO_STEP_OVERFLOW)}))`;
   const combinations = (where: Fragment) => sql`(SELECT (arraySort(groupArray(k)), arraySort((v, k) -> k, groupArray(rv), groupArray(k))) FROM (
-      SELECT ${o.key} AS k, any(${o.values}) AS rv FROM ${o.entryRows}${where} GROUP BY k)) AS kv`;
+      SELECT ${key} AS k, any(${rawSegments(o.dimensions)}) AS rv FROM ${o.entryRows}${where} GROUP BY k)) AS kv`;
   // The whole project alone: one combination, nothing to read.
   if (!o.dimensions.length) return { prelude: sql.empty, index: sql`toUInt64(1)`, rv: sql`tuple('')` };
   const columns = o.dimensions.map((d) => activePersonsDimension(d));
