@@ -33,16 +33,19 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     await settle();
   };
   /**
-   * Clicks `target` until `shown` is visible (three tries). A click that lands while a modal
-   * is still zooming in can miss an antd Segmented item on a loaded machine (seen once in CI:
-   * the JSON editor never opened and the modal stayed on top of the next test).
+   * Clicks `target` until `shown` is visible, three tries.
+   * A click that lands while a modal or popconfirm is still zooming in can miss on a loaded
+   * machine (seen in CI: once the JSON editor never opened and the modal stayed on top of
+   * the next test; once a popconfirm's Yes did not publish and the test waited 90 s).
    */
   const clickUntilShown = async (target: Locator, shown: Locator) => {
     for (let i = 0; i < 3; i++) {
+      // Gone since the last try: that click did land, and `shown` is on its way.
+      if (i > 0 && !(await target.isVisible())) break;
       await target.click();
-      if (await shown.waitFor({ timeout: 5_000 }).then(() => true, () => false)) return;
+      if (await shown.first().waitFor({ timeout: 5_000 }).then(() => true, () => false)) return;
     }
-    await shown.waitFor();
+    await shown.first().waitFor();
   };
   /** Opens an antd Select by its aria-label and picks the option whose text starts with `text`. */
   const pick = async (label: string, text: string) => {
@@ -226,7 +229,9 @@ describe.skipIf(!HAVE_CHROMIUM)('web app (headless Chromium)', () => {
     await page.getByText('Saved').first().waitFor();
     await settle();
     await page.getByTestId('publish-report').click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: 'Yes' }).click();
+    // The click took when the publish button spins (publishing) or the report says Published.
+    const publishing = page.locator('[data-testid="publish-report"].ant-btn-loading').or(page.getByText('Published'));
+    await clickUntilShown(page.locator('.ant-popconfirm').getByRole('button', { name: 'Yes' }), publishing);
     await page.getByText('Published').first().waitFor({ timeout: 90_000 });
     await settle();
     await shot('report-published-en');
