@@ -4,7 +4,7 @@ import { bucketKey } from '../shared/buckets.js';
 import type { AnalysisContext } from '../shared/context.js';
 import type { ResolvedRange } from '../shared/date-range.js';
 import { eventsWithPersons, personOverrides, resolvedPersonId } from '../shared/persons.js';
-import { propertyNumber } from '../shared/properties.js';
+import { eventPropertyNumber } from '../shared/properties.js';
 import { assertTimeZone } from '../shared/time-zone.js';
 import type { ChannelsSpec } from './schema.js';
 
@@ -88,7 +88,7 @@ export function compileBehaviour(spec: ChannelsSpec, ctx: Ctx, range: ResolvedRa
     FROM (
       SELECT person_id, timestamp, event, revenue, toFloat64(0) AS refund FROM ${outcomes}
       UNION ALL
-      SELECT person_id, timestamp, event, toFloat64(0) AS revenue, coalesce(${propertyNumber(PROPS.refundAmount)}, 0) AS refund FROM ${refunds}
+      SELECT person_id, timestamp, event, toFloat64(0) AS revenue, coalesce(${eventPropertyNumber(EVENTS.orderRefunded, PROPS.refundAmount)}, 0) AS refund FROM ${refunds}
     )
     GROUP BY person_id
   )`;

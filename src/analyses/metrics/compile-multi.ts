@@ -2,7 +2,7 @@ import { FupanError } from '../../core/errors/index.js';
 import { type Fragment, p, sql } from '../../sql/index.js';
 import type { Filter } from '../shared/filters.js';
 import { eventsWithPersons, resolvePersonsOf } from '../shared/persons.js';
-import { propertyNumber } from '../shared/properties.js';
+import { eventPropertyNumber } from '../shared/properties.js';
 import { addDays, daysBetween, startOfLocalDay } from '../shared/time-zone.js';
 import { type Atom, compileChannels, EPOCH, firstEventsSource, firstTimes, firstTimesOfFirstEvents, funnelSource, npsResponses, retentionSources, WINDOW_MS } from './compile.js';
 import type { SeriesDef } from './schema.js';
@@ -36,7 +36,7 @@ export function compileAtomMulti(atom: Atom, env: AtomEnv & { segments: Segment[
       const src = source(env, { from: env.from, to: env.to, events: [atom.event], filters: atom.filters as Filter[], extraWhere: eventIs(atom.event), withoutPersons: true });
       return additive(
         env,
-        npsResponses(sql`*`, src, atom.property),
+        npsResponses(sql`*`, src, atom.event, atom.property),
         sql`countIf(score >= 9) AS a, count() AS b, countIf(score <= 6) AS c`,
         sql`toFloat64(sum(a)) AS num, toFloat64(sum(b)) AS den, toFloat64(sum(c)) AS x`,
       );
@@ -144,7 +144,7 @@ function series(s: SeriesDef, env: MultiEnv): Fragment {
       return additive(env, events, sql`count() AS a`, sql`toFloat64(sum(a)) AS num, 1 AS den, 0 AS x`);
     case 'sum':
     case 'avg': {
-      const v = propertyNumber(s.property!);
+      const v = eventPropertyNumber(s.event, s.property!);
       return additive(env, sql`(SELECT *, ${v} AS v FROM ${events})`, sql`sum(assumeNotNull(ifNull(v, 0))) AS a, count(v) AS b`, sql`toFloat64(sum(a)) AS num, toFloat64(sum(b)) AS den, 0 AS x`);
     }
     case 'unique_persons':

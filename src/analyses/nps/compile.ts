@@ -3,7 +3,7 @@ import type { CompiledQuery } from '../../sql/types.js';
 import type { ResolvedRange } from '../shared/date-range.js';
 import { compileFilters } from '../shared/filters.js';
 import { eventsWithPersons } from '../shared/persons.js';
-import { propertyNumber, propertyString } from '../shared/properties.js';
+import { eventPropertyNumber, propertyString } from '../shared/properties.js';
 import type { NpsSpec } from './schema.js';
 
 /**
@@ -20,7 +20,7 @@ export function compileNpsScores(spec: NpsSpec, projectId: string, range: Resolv
       countIf(score >= 7 AND score <= 8) AS passives,
       countIf(score <= 6) AS detractors
     FROM (
-      SELECT person_id, argMax(${propertyNumber(spec.scoreProperty)}, timestamp) AS score
+      SELECT person_id, argMax(${eventPropertyNumber(spec.event, spec.scoreProperty)}, timestamp) AS score
       FROM ${source}
       GROUP BY person_id
     )

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Fragment, ident, p, sql } from '../../sql/index.js';
+import { EVENT_NUMBER_COLUMNS } from '../../storage/clickhouse/migrations/0008_event_number_columns.js';
 
 /**
  * Event properties that are materialised as columns of `events` (see the ClickHouse
@@ -48,6 +49,18 @@ export function propertyNumber(name: string, scope: PropertyScope = 'event', per
   // Numbers may arrive as JSON numbers or as numeric strings ("12.5") from spreadsheets.
   return sql`coalesce(JSONExtract(${json}, ${key}, 'Nullable(Float64)'), toFloat64OrNull(JSONExtractString(${json}, ${key})))`;
 }
+
+/**
+ * A property as a number where every row read is one event (`event`): the event's column
+ * when the pair is kept as one (`num_refund_amount`, `num_score`: migration 0008, which
+ * says why), else `propertyNumber`. The column holds the same value on that event, NULL
+ * on every other, hence "every row read": a source filtered on `event` alone.
+ */
+export function eventPropertyNumber(event: string, name: string): Fragment {
+  const kept = EVENT_NUMBER_COLUMNS.find((c) => c.event === event && c.property === name);
+  return kept ? sql`${ident(kept.column, NUMBER_COLUMNS)}` : propertyNumber(name);
+}
+const NUMBER_COLUMNS = EVENT_NUMBER_COLUMNS.map((c) => c.column);
 
 /** Whether a property is present. */
 export function propertyIsSet(name: string, scope: PropertyScope = 'event', personProps: Fragment = sql`person_properties`): Fragment {
