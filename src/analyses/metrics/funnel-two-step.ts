@@ -31,7 +31,9 @@ export const TWO_STEP_OVERFLOW = 'fupan_two_step_too_many_combinations';
 /**
  * A two-step funnel (ad click → sign-up, wall view → call: most metric funnels), read for
  * any number of spans and segmentations in one pass over the events: rows `req, seg, num,
- * den, x` (`req` the request's position, `num` converted, `den` entered).
+ * den, x, day_num` (`req` the request's position, `num` converted, `den` entered; for a
+ * daily request, `day_num` the persons converted when the day is read as a span of its own,
+ * the window free to end the next day; 0 otherwise).
  *
  * Each event becomes one UInt64, from the top: its local day (days since the earliest
  * span's first day), the milliseconds since that day's start, the index of its dimension
@@ -126,9 +128,9 @@ export function twoStepFunnel(
       { indexed: r.indexed },
     );
   return sql`${prelude}
-    SELECT req, seg, toFloat64(sum(a)) AS num, toFloat64(sum(b)) AS den, 0 AS x FROM (
-      SELECT req, d, a, b, ${rv} AS rv FROM (
-        SELECT r.1 AS req, r.2 AS idx, r.3 AS d, countIf(r.4 = 1) AS a, count() AS b FROM (
+    SELECT req, seg, toFloat64(sum(a)) AS num, toFloat64(sum(b)) AS den, 0 AS x, toFloat64(sum(a_day)) AS day_num FROM (
+      SELECT req, d, a, b, a_day, ${rv} AS rv FROM (
+        SELECT r.1 AS req, r.2 AS idx, r.3 AS d, countIf(r.4 = 1) AS a, count() AS b, countIf(r.5 = 1) AS a_day FROM (
           SELECT arrayConcat(${sql.join(rows)}) AS f_rows FROM (
             SELECT
               arraySort(ps) AS f_p,
@@ -245,7 +247,7 @@ function requestColumns(r: TwoStepRequest, i: number, base: Date): Fragment[] {
   return [sql`arrayMap(em -> em >= ${lo} AND em < ${hi}, f_ems) AS ${sql.trusted(`f_in${i}`)}`];
 }
 
-/** `(req, idx, day, converted)` tuples of one person for request `i` (see twoStepFunnel). */
+/** `(req, idx, day, converted, converted as a one-day span)` tuples of one person for request `i` (see twoStepFunnel). */
 function requestRows(r: TwoStepRequest, i: number, base: Date): Fragment {
   const req = p.uint32(i);
   if (!r.daily) {
@@ -254,18 +256,22 @@ function requestRows(r: TwoStepRequest, i: number, base: Date): Fragment {
     // tested for and then found (3.50 against 3.59 s for the report's call-rate pass).
     const { lo, hi } = spanBounds(r, base);
     return sql`arrayMap(j -> (toUInt16(${req}), f_idx[j], toUInt16(0),
-          toUInt8(arrayExists((em, w) -> w AND em >= ${lo} AND em < ${hi}, f_ems, f_win))),
+          toUInt8(arrayExists((em, w) -> w AND em >= ${lo} AND em < ${hi}, f_ems, f_win)), toUInt8(0)),
         arrayFilter(j -> j > 0, [arrayFirstIndex(em -> em >= ${lo} AND em < ${hi}, f_ems)]))`;
   }
-  // Each local day's first entry gives the values; the day converted when any of its entries did (on that day).
+  // Each local day's first entry gives the values; the day converted when any of its
+  // entries did (on that day). The fifth element: converted when any of them did within the
+  // window, which may end the next day: the day read as a span of its own (`day_num`), so
+  // a report's flagged days need no pass of their own (see DailySpans in evaluate.ts).
   const n = (name: string) => sql.trusted(`${name}${i}`);
   const inSpan = (array: string) => sql`arrayFilter((x, m) -> m, ${sql.trusted(array)}, ${n('f_in')})`;
-  return sql`arrayMap((dd, v, c) -> (toUInt16(${req}), v, dd, toUInt8(c)),
+  const perDay = (array: string) => sql`arrayMap(c -> arrayMax(c), arraySplit((c, f) -> f, ${inSpan(array)}, ${n('f_first')}))`;
+  return sql`arrayMap((dd, v, c, w) -> (toUInt16(${req}), v, dd, toUInt8(c), toUInt8(w)),
         arrayFilter((dd, f) -> f,
           ${inSpan('f_day')} AS ${n('f_days')},
           arrayMap((diff, k) -> k = 1 OR diff != 0, arrayDifference(${n('f_days')}), arrayEnumerate(${n('f_days')})) AS ${n('f_first')}),
         arrayFilter((v, f) -> f, ${inSpan('f_idx')}, ${n('f_first')}),
-        arrayMap(c -> arrayMax(c), arraySplit((c, f) -> f, ${inSpan('f_sameday')}, ${n('f_first')})))`;
+        ${perDay('f_sameday')}, ${perDay('f_win')})`;
 }
 
 function bitLength(n: number): number {

@@ -489,6 +489,26 @@ describe('built-in metrics on the blueprint', () => {
     }
     expect([await days[0]!.total('call_rate'), await days[1]!.total('call_rate')].map((v) => [v.numerator, v.denominator])).toEqual([[4, 6], [1, 1]]);
 
+    // A daily read answers its days as spans of their own (a report reads its flagged days
+    // after the daily series flagged them): no query, the numbers of each day read alone.
+    // 07-08 as a span is 4 / 6 (p4's call 10 min after midnight counts), though its row in
+    // the daily series is 3 / 6; 07-13 is 1 / 1 (p7's call 20 min after the read's end).
+    const shared = { ...ctx(), evaluators: new Map() };
+    const week = await createEvaluator(shared, F, { fromDate: '2025-07-07', toDate: '2025-07-13' });
+    await MetricEvaluator.prefetchAcross('call_rate', [{ ev: week, segments: [day, { ...channel, byDay: true }] }]);
+    expect((await week.values('call_rate', day)).get('2025-07-08|')).toMatchObject({ numerator: 3, denominator: 6 });
+    const flagged = await Promise.all(apart.map((span) => createEvaluator(shared, F, span)));
+    await MetricEvaluator.prefetchAcross('call_rate', flagged.map((e) => ({ ev: e, segments: [TOTAL, channel] })));
+    expect(flagged.flatMap((e) => e.trace)).toEqual([]);
+    // The daily read's query is what reproduces a day's numbers (its `day_num`).
+    for (const e of flagged) expect(e.queries).toEqual(week.queries);
+    for (const [i, e] of flagged.entries()) for (const g of [TOTAL, channel]) expect([i, g.property, await values(e, g)]).toEqual([i, g.property, await values(days[i]!, g)]);
+    // A day outside the daily read, or one not read by that segment, is read as before.
+    const outside = await createEvaluator(shared, F, { fromDate: '2025-07-14', toDate: '2025-07-14' });
+    const byRegion = await createEvaluator(shared, F, { fromDate: '2025-07-09', toDate: '2025-07-09' });
+    await MetricEvaluator.prefetchAcross('call_rate', [{ ev: outside, segments: [TOTAL, channel] }, { ev: byRegion, segments: [region] }]);
+    expect([outside.trace.length, byRegion.trace.length]).toEqual([1, 1]);
+
     // More dimension combinations than the packed index holds: the query stops with
     // TWO_STEP_OVERFLOW (here 2 bits: 2 combinations at most, the entries have 3 channels).
     const tight = twoStepFunnel(funnel.steps, 3_600_000, env, [{ from: env.from, to: env.to, daily: false, segments: [channel], indexed: true }], { indexBits: 2 })!;
