@@ -3,7 +3,7 @@ import type { CompiledQuery } from '../../sql/types.js';
 import type { ResolvedRange } from '../shared/date-range.js';
 import { compileFilters } from '../shared/filters.js';
 import { eventsWithPersons } from '../shared/persons.js';
-import { eventPropertyNumber, propertyString } from '../shared/properties.js';
+import { eventPropertyNumber, eventPropertyString, propertyString } from '../shared/properties.js';
 import type { NpsSpec } from './schema.js';
 
 /**
@@ -27,11 +27,11 @@ export function compileNpsScores(spec: NpsSpec, projectId: string, range: Resolv
     WHERE score IS NOT NULL AND score >= 0 AND score <= 10`);
 }
 
-/** The comments in the range (newest first, at most 20,000) for theme extraction. */
+/** The comments in the range (newest first, at most 20,000; equal times by text, so the same answers are kept every time) for theme extraction. */
 export function compileNpsComments(spec: NpsSpec, projectId: string, range: ResolvedRange): CompiledQuery {
   const where = spec.survey ? sql`${compileFilters(spec.filters)} AND ${propertyString('survey')} = ${p.string(spec.survey)}` : compileFilters(spec.filters);
   const source = eventsWithPersons({ projectId, range, events: [spec.event], eventWhere: where });
   return compile(sql`
-    SELECT comment FROM (SELECT ${propertyString(spec.commentProperty)} AS comment, timestamp FROM ${source})
-    WHERE comment != '' ORDER BY timestamp DESC LIMIT 20000`);
+    SELECT comment FROM (SELECT ${eventPropertyString(spec.event, spec.commentProperty)} AS comment, timestamp FROM ${source})
+    WHERE comment != '' ORDER BY timestamp DESC, comment LIMIT 20000`);
 }

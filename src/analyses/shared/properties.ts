@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Fragment, ident, p, sql } from '../../sql/index.js';
 import { EVENT_NUMBER_COLUMNS } from '../../storage/clickhouse/migrations/0008_event_number_columns.js';
+import { EVENT_TEXT_COLUMNS } from '../../storage/clickhouse/migrations/0009_event_text_columns.js';
 
 /**
  * Event properties that are materialised as columns of `events` (see the ClickHouse
@@ -61,6 +62,13 @@ export function eventPropertyNumber(event: string, name: string): Fragment {
   return kept ? sql`${ident(kept.column, NUMBER_COLUMNS)}` : propertyNumber(name);
 }
 const NUMBER_COLUMNS = EVENT_NUMBER_COLUMNS.map((c) => c.column);
+
+/** `propertyString` where every row read is one event: its column when kept as one (`txt_comment`: migration 0009), else the JSON. */
+export function eventPropertyString(event: string, name: string): Fragment {
+  const kept = EVENT_TEXT_COLUMNS.find((c) => c.event === event && c.property === name);
+  return kept ? sql`${ident(kept.column, TEXT_COLUMNS)}` : propertyString(name);
+}
+const TEXT_COLUMNS = EVENT_TEXT_COLUMNS.map((c) => c.column);
 
 /** Whether a property is present. */
 export function propertyIsSet(name: string, scope: PropertyScope = 'event', personProps: Fragment = sql`person_properties`): Fragment {

@@ -8,6 +8,7 @@ import { migration as m0005 } from './migrations/0005_override_numbers.js';
 import { migration as m0006 } from './migrations/0006_active_persons_monthly.js';
 import { migration as m0007 } from './migrations/0007_override_numbers_join.js';
 import { migration as m0008 } from './migrations/0008_event_number_columns.js';
+import { migration as m0009 } from './migrations/0009_event_text_columns.js';
 
 /** A versioned ClickHouse migration: statements that are each idempotent (IF NOT EXISTS). */
 export interface ChMigration {
@@ -20,7 +21,7 @@ export interface ChMigration {
  * Every migration, in order. Areas add theirs as new files (0002_…, 0003_…) and list
  * them here; a version is never edited after it shipped.
  */
-export const CH_MIGRATIONS: readonly ChMigration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008];
+export const CH_MIGRATIONS: readonly ChMigration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009];
 
 /**
  * Applies the migrations not yet recorded in `fupan_migrations`, in order, and records
