@@ -15,6 +15,7 @@ import { type Expr, formulaRefs, parseFormula } from './formula.js';
 import { loadProjectInfo, type ProjectInfo } from './project.js';
 import type { Metric } from './schema.js';
 import { type AtomEnv, type Segment, TAG_SEPARATOR } from './segment.js';
+import { DailySpans } from './daily-spans.js';
 import { loadDictionary, metricsOf } from './store.js';
 import { atomValues, combine, type SegmentValue, type Values } from './values.js';
 
@@ -402,59 +403,9 @@ function untagRows<R extends AtomRow>(rows: readonly R[], i: number): R[] {
   return rows.filter((r) => r.seg.startsWith(prefix)).map((r) => ({ ...r, seg: r.seg.slice(prefix.length) }));
 }
 
-/**
- * Each day of a daily two-step read, kept as the answer to that day read as a span of its
- * own: the same persons (those with an entry that day, valued by its first entry) and, as
- * `day_num`, those converted within the window, which may end the next day (see
- * `twoStepFunnel`). A report flags days from the daily series and then reads each flagged
- * day by dimension; on the 100 M demo those were passes of their own, 0.35 and 0.22 s
- * for the call rate's three days and the sign-up rate's one, now no query.
- *
- * A day is answered for a segment when a daily read of the same atom by that segment
- * covered it (a day inside the read's counted span with no row for the segment has no
- * entries: an empty answer). The query is the daily read's, which holds the day's rows.
- */
-export class DailySpans {
-  private reads = new Map<string, { span: DateSpan; query: CompiledQuery; days: Map<string, Map<string, AtomRow>> }[]>();
-
-  /** Keeps a daily read's rows (`YYYY-MM-DD|value` tags, untagged) for segment `s` (with `byDay`). */
-  record(atom: Atom, s: Segment, span: DateSpan, query: CompiledQuery, rows: readonly (AtomRow & { day_num: number })[]): void {
-    const days = new Map<string, Map<string, AtomRow>>();
-    for (const r of rows) {
-      const cut = r.seg.indexOf('|');
-      const day = r.seg.slice(0, cut);
-      const value = r.seg.slice(cut + 1);
-      const m = days.get(day) ?? new Map<string, AtomRow>();
-      m.set(value, { seg: value, num: Number(r.day_num), den: Number(r.den), x: 0 });
-      days.set(day, m);
-    }
-    const key = DailySpans.key(atom, s.property, s.type);
-    this.reads.set(key, [...(this.reads.get(key) ?? []), { span, query, days }]);
-  }
-
-  /** A one-day span's rows for segment `s` (not by day, no value) and the query they came from; undefined when no daily read covered the day. */
-  day(atom: Atom, s: Segment, span: DateSpan): { rows: Map<string, AtomRow>; query: CompiledQuery } | undefined {
-    if (s.byDay || s.value !== undefined || span.fromDate !== span.toDate) return undefined;
-    const day = span.fromDate;
-    const read = this.reads.get(DailySpans.key(atom, s.property, s.type))?.find((r) => r.span.fromDate <= day && day <= r.span.toDate);
-    return read && { rows: new Map(read.days.get(day) ?? []), query: read.query };
-  }
-
-  private static key(atom: Atom, property: string, type: Segment['type']): string {
-    return JSON.stringify([atom, property, type]);
-  }
-}
-
 /** The rows of dimension `i` from a multi-dimension result (tags `i:value`, see AtomEnv.segments). */
 function untag(rows: Map<string, AtomRow>, i: number): Map<string, AtomRow> {
-  const prefix = `${i}${TAG_SEPARATOR}`;
-  const out = new Map<string, AtomRow>();
-  for (const [tag, r] of rows) {
-    if (!tag.startsWith(prefix)) continue;
-    const seg = tag.slice(prefix.length);
-    out.set(seg, { ...r, seg });
-  }
-  return out;
+  return new Map(untagRows([...rows.values()], i).map((r) => [r.seg, r]));
 }
 
 /**
@@ -485,39 +436,28 @@ export async function createEvaluator(ctx: MetricsContext, projectId: string, sp
 async function newEvaluator(ctx: MetricsContext, projectId: string, span: DateSpan): Promise<MetricEvaluator> {
   const project = await loadProjectInfo(ctx.meta, projectId);
   const metrics = metricsOf(await loadDictionary(ctx.meta, projectId));
-  return new MetricEvaluator(ctx.engine, metrics, project, span, ctx.now ?? new Date(), ctx.signal, () => sharedFirstEventDay(ctx, projectId), sharedDailySpans(ctx, projectId));
+  return new MetricEvaluator(ctx.engine, metrics, project, span, ctx.now ?? new Date(), ctx.signal,
+    () => sharedPerProject(ctx, projectId, FIRST_EVENT_DAYS, () => firstEventDay(ctx.engine, projectId, ctx.signal)),
+    sharedPerProject(ctx, projectId, DAILY_SPANS, () => new DailySpans()),
+  );
 }
-
-/** One DailySpans per project for the evaluators that share their results (MetricsContext.evaluators); a fresh one otherwise. */
-function sharedDailySpans(ctx: MetricsContext, projectId: string): DailySpans {
-  if (!ctx.evaluators) return new DailySpans();
-  const byProject = DAILY_SPANS.get(ctx.evaluators) ?? new Map<string, DailySpans>();
-  DAILY_SPANS.set(ctx.evaluators, byProject);
-  let spans = byProject.get(projectId);
-  if (!spans) {
-    spans = new DailySpans();
-    byProject.set(projectId, spans);
-  }
-  return spans;
-}
-
-const DAILY_SPANS = new WeakMap<object, Map<string, DailySpans>>();
 
 /**
- * The project's first event day, read once for the evaluators that share their results
- * (MetricsContext.evaluators) and kept as long as they are; read per evaluator otherwise.
+ * What the evaluators that share their results (MetricsContext.evaluators) share per
+ * project: made once per project and kept as long as they are; made per evaluator otherwise.
  */
-function sharedFirstEventDay(ctx: MetricsContext, projectId: string): Promise<Date | null> {
-  if (!ctx.evaluators) return firstEventDay(ctx.engine, projectId, ctx.signal);
-  const days = FIRST_EVENT_DAYS.get(ctx.evaluators) ?? new Map<string, Promise<Date | null>>();
-  FIRST_EVENT_DAYS.set(ctx.evaluators, days);
-  let day = days.get(projectId);
-  if (!day) {
-    day = firstEventDay(ctx.engine, projectId, ctx.signal);
-    days.set(projectId, day);
+function sharedPerProject<T>(ctx: MetricsContext, projectId: string, store: WeakMap<object, Map<string, T>>, make: () => T): T {
+  if (!ctx.evaluators) return make();
+  const byProject = store.get(ctx.evaluators) ?? new Map<string, T>();
+  store.set(ctx.evaluators, byProject);
+  let value = byProject.get(projectId);
+  if (value === undefined) {
+    value = make();
+    byProject.set(projectId, value);
   }
-  return day;
+  return value;
 }
 
-/** Each project's first event day, per shared evaluator map (MetricsContext.evaluators). */
+/** Each project's first event day (read once) and its daily reads' days (DailySpans), per shared evaluator map. */
 const FIRST_EVENT_DAYS = new WeakMap<object, Map<string, Promise<Date | null>>>();
+const DAILY_SPANS = new WeakMap<object, Map<string, DailySpans>>();

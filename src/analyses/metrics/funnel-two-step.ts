@@ -262,7 +262,7 @@ function requestRows(r: TwoStepRequest, i: number, base: Date): Fragment {
   // Each local day's first entry gives the values; the day converted when any of its
   // entries did (on that day). The fifth element: converted when any of them did within the
   // window, which may end the next day: the day read as a span of its own (`day_num`), so
-  // a report's flagged days need no pass of their own (see DailySpans in evaluate.ts).
+  // a report's flagged days need no pass of their own (see DailySpans in daily-spans.ts).
   const n = (name: string) => sql.trusted(`${name}${i}`);
   const inSpan = (array: string) => sql`arrayFilter((x, m) -> m, ${sql.trusted(array)}, ${n('f_in')})`;
   const perDay = (array: string) => sql`arrayMap(c -> arrayMax(c), arraySplit((c, f) -> f, ${inSpan(array)}, ${n('f_first')}))`;

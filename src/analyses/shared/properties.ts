@@ -58,17 +58,19 @@ export function propertyNumber(name: string, scope: PropertyScope = 'event', per
  * on every other, hence "every row read": a source filtered on `event` alone.
  */
 export function eventPropertyNumber(event: string, name: string): Fragment {
-  const kept = EVENT_NUMBER_COLUMNS.find((c) => c.event === event && c.property === name);
-  return kept ? sql`${ident(kept.column, NUMBER_COLUMNS)}` : propertyNumber(name);
+  return keptColumn(EVENT_NUMBER_COLUMNS, event, name) ?? propertyNumber(name);
 }
-const NUMBER_COLUMNS = EVENT_NUMBER_COLUMNS.map((c) => c.column);
 
 /** `propertyString` where every row read is one event: its column when kept as one (`txt_comment`: migration 0009), else the JSON. */
 export function eventPropertyString(event: string, name: string): Fragment {
-  const kept = EVENT_TEXT_COLUMNS.find((c) => c.event === event && c.property === name);
-  return kept ? sql`${ident(kept.column, TEXT_COLUMNS)}` : propertyString(name);
+  return keptColumn(EVENT_TEXT_COLUMNS, event, name) ?? propertyString(name);
 }
-const TEXT_COLUMNS = EVENT_TEXT_COLUMNS.map((c) => c.column);
+
+/** The column a migration keeps for one event's property, if any (the migration's list is the allow-list). */
+function keptColumn(kept: readonly { column: string; event: string; property: string }[], event: string, name: string): Fragment | undefined {
+  const c = kept.find((k) => k.event === event && k.property === name);
+  return c && sql`${ident(c.column, kept.map((k) => k.column))}`;
+}
 
 /** Whether a property is present. */
 export function propertyIsSet(name: string, scope: PropertyScope = 'event', personProps: Fragment = sql`person_properties`): Fragment {
