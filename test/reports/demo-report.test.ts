@@ -84,6 +84,19 @@ describe('the 复盘 report on the demo', () => {
     expect(Math.abs(newPersons.previousPeriod.relative ?? 1)).toBeLessThan(0.25);
     expect(newPersons.significant).not.toBe(true);
     expect(month.followUp).toHaveLength(2);
+    // Today is 07-16 (12:00 in Asia/Shanghai): the month's daily trend lines stop there
+    // (later days are null, not zeros), the previous month's line goes on to its end, and
+    // the weekly cohorts end with the week of today (Monday 07-14), none in the future.
+    for (const t of month.results.trends) {
+      const after = t.current.points.filter((p) => p.x > '2025-07-16');
+      expect(after).toHaveLength(15);
+      expect(after.every((p) => p.y === null)).toBe(true);
+      expect(t.current.points.filter((p) => p.x <= '2025-07-16').every((p) => typeof p.y === 'number')).toBe(true);
+      // June has 30 days: its line, aligned by position, covers July's first 30.
+      expect(t.previous.points.slice(0, 30).every((p) => typeof p.y === 'number')).toBe(true);
+    }
+    expect(month.results.trends.length).toBeGreaterThan(0);
+    expect(month.results.retention?.cohorts.map((c) => c.start).at(-1)).toBe('2025-07-14');
     const { body } = await renderReport(ctx, month, 'md');
     expect(body).toContain('## Follow-up');
   }, 300_000);

@@ -4,6 +4,7 @@ import type { AnalysisContext } from '../../analyses/shared/context.js';
 import type { CountedSpan, Period } from '../../analyses/shared/period.js';
 import type { MetricsContext } from '../../analyses/metrics/evaluate.js';
 import type { Metric } from '../../analyses/metrics/schema.js';
+import { localDate } from '../../analyses/shared/time-zone.js';
 
 /** What building a report needs: the stores, "now", and the project's analysis context. */
 export interface BuildContext {
@@ -77,4 +78,15 @@ export function changeIsTested(m: Metric): boolean {
 /** A cumulative count of countable things: its change takes the Poisson rate test. */
 export function isCountedTotal(m: Metric): boolean {
   return m.cumulative && COUNTED_UNITS.includes(m.countingUnit);
+}
+
+/**
+ * The last day a report shows per day or per cohort: the period's end, or today (in the
+ * project's time zone) while the period runs. A running quarter's later weeks have not
+ * happened: shown, they would read as zeros. Before the period starts, its first day.
+ */
+export function lastDayShown(ctx: Pick<BuildContext, 'now' | 'period' | 'analysis'>): string {
+  const today = localDate(ctx.now, ctx.analysis.timeZone);
+  if (today >= ctx.period.toDate) return ctx.period.toDate;
+  return today < ctx.period.fromDate ? ctx.period.fromDate : today;
 }

@@ -5,10 +5,11 @@ import { periodRange } from '../../analyses/shared/period.js';
 import { addDays } from '../../analyses/shared/time-zone.js';
 import { EVENTS } from '../../core/events.js';
 import type { ReportData } from '../data.js';
-import type { BuildContext } from './context.js';
+import { type BuildContext, lastDayShown } from './context.js';
 
 /**
- * A retention cohort table ending with the period: daily cohorts for a week (7 cohorts,
+ * A retention cohort table ending with the period, or today while it runs (cohorts that
+ * have not started yet would be empty rows): daily cohorts for a week (7 cohorts,
  * 7 intervals), weekly cohorts otherwise (8 cohorts, 8 intervals). Start event: sign-up
  * (or the configured one); return event: the configured one, else the app's launch or
  * page view, whichever the project has.
@@ -18,7 +19,8 @@ export async function retentionStage(ctx: BuildContext, data: ReportData): Promi
   if (!analysis) return;
   const daily = ctx.period.kind === 'week' || ctx.period.days <= 14;
   const span = daily ? 7 : 8;
-  const from = addDays(ctx.period.toDate, -(daily ? span - 1 : span * 7 - 1));
+  const end = lastDayShown(ctx);
+  const from = addDays(end, -(daily ? span - 1 : span * 7 - 1));
   let chosen = ctx.settings.retention;
   if (!chosen) {
     const candidates = [EVENTS.signUp, EVENTS.appLaunch, EVENTS.pageview, EVENTS.orderPaid];
@@ -30,7 +32,7 @@ export async function retentionStage(ctx: BuildContext, data: ReportData): Promi
   }
   const spec = analysis.schema.parse({
     kind: 'retention',
-    dateRange: { from, to: ctx.period.toDate },
+    dateRange: { from, to: end },
     startEvent: { event: chosen.startEvent },
     returnEvent: { event: chosen.returnEvent },
     period: daily ? 'day' : 'week',

@@ -5,7 +5,7 @@ import { eventVolume } from '../../analyses/shared/event-volume.js';
 import { periodRange } from '../../analyses/shared/period.js';
 import { EVENTS, PROPS } from '../../core/events.js';
 import type { ReportData, TrendData } from '../data.js';
-import type { BuildContext } from './context.js';
+import { type BuildContext, lastDayShown } from './context.js';
 
 const CHARTS: { key: string; title: TrendData['title']; event: string; math: string; mathProperty?: string; format: TrendData['format'] }[] = [
   { key: 'active_persons', title: { 'zh-CN': '活跃用户（每日）', 'en-US': 'Active persons (daily)' }, event: ANY_EVENT, math: 'unique_persons', format: 'integer' },
@@ -15,8 +15,10 @@ const CHARTS: { key: string; title: TrendData['title']; event: string; math: str
 
 /**
  * Trend charts against the previous period: daily buckets (weekly for a quarter), the
- * previous period's buckets aligned by position. Charts whose event the project does not
- * have are left out.
+ * previous period's buckets aligned by position. While the period runs, its line stops
+ * at today (later buckets are null, drawn as nothing, not as a fall to zero); the previous
+ * period's line goes on to the end as the reference. Charts whose event the project does
+ * not have are left out.
  */
 export async function trendsStage(ctx: BuildContext, data: ReportData): Promise<void> {
   const analysis = ANALYSES.trends;
@@ -32,6 +34,7 @@ export async function trendsStage(ctx: BuildContext, data: ReportData): Promise<
     compare: ['previous_period'],
   });
   const r = (await analysis.run(spec, ctx.analysis, ctx.engine)) as TrendsResult;
+  const last = lastDayShown(ctx);
   data.trends = charts.map((c, i) => {
     const line = r.series[i]!;
     const prev = line.compare?.previous_period;
@@ -39,7 +42,7 @@ export async function trendsStage(ctx: BuildContext, data: ReportData): Promise<
       key: c.key,
       title: c.title,
       format: c.format,
-      current: { name: 'current', points: r.buckets.map((b, k) => ({ x: b.label, y: line.values[k] ?? null })) },
+      current: { name: 'current', points: r.buckets.map((b, k) => ({ x: b.label, y: b.label > last ? null : (line.values[k] ?? null) })) },
       previous: { name: 'previous', points: r.buckets.map((b, k) => ({ x: b.label, y: prev?.values[k] ?? null })) },
     };
   });
