@@ -77,6 +77,13 @@ export interface GoalRow {
   id: string;
   metricKey: string;
   metricName: string;
+  /**
+   * The goal's own period (`2025-07`, `2025-W28`, …): a quarter's report lists the goals of
+   * its months and weeks too. Absent in snapshots published before it was added.
+   */
+  period?: string;
+  /** The segment the goal is set on (channel = douyin), or null for the whole project. */
+  dimension?: { property: string; value: string } | null;
   format: ValueFormat;
   owner: string | null;
   baseline: number | null;

@@ -67,9 +67,13 @@ async function dataQuality(ctx: BuildContext, data: ReportData): Promise<void> {
   }
   for (const g of data.goals) {
     if (g.status === 'behind' || g.status === 'at_risk') {
+      // Named with its period and segment: a quarter lists its months' goals of one metric too.
+      const segment = g.dimension ? `, ${g.dimension.property} = ${g.dimension.value}` : '';
+      const zh = `${g.metricName['zh-CN']}（${g.period ?? ctx.period.label}${segment}）`;
+      const en = `${g.metricName['en-US']} (${g.period ?? ctx.period.label}${segment})`;
       data.warnings.push({
         kind: 'goal_off_track',
-        text: { 'zh-CN': `目标「${g.metricName['zh-CN']}」${g.status === 'behind' ? '落后' : '有风险'}：${g.statusRule['zh-CN']}`, 'en-US': `Goal "${g.metricName['en-US']}" is ${g.status === 'behind' ? 'behind' : 'at risk'}: ${g.statusRule['en-US']}` },
+        text: { 'zh-CN': `目标「${zh}」${g.status === 'behind' ? '落后' : '有风险'}：${g.statusRule['zh-CN']}`, 'en-US': `Goal "${en}" is ${g.status === 'behind' ? 'behind' : 'at risk'}: ${g.statusRule['en-US']}` },
       });
     }
   }

@@ -10,6 +10,8 @@ export async function goalsStage(ctx: BuildContext, data: ReportData): Promise<v
     id: s.goal.id,
     metricKey: s.goal.metric,
     metricName: s.metric.name,
+    period: s.goal.period,
+    dimension: s.goal.dimension ? { property: s.goal.dimension.property, value: s.goal.dimension.value } : null,
     format: reportFormat(s.metric),
     owner: s.goal.owner || null,
     baseline: s.assessment.baseline,

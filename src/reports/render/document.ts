@@ -51,11 +51,12 @@ export function reportBlocks(r: Report): Block[] {
   else
     blocks.push({
       type: 'table',
-      headers: ['goal', 'baseline', 'target', 'actual', 'attainment', 'timeProgress', 'forecast', 'status', 'grade', 'owner', 'rule'].map((k) =>
+      headers: ['goal', 'period', 'baseline', 'target', 'actual', 'attainment', 'timeProgress', 'forecast', 'status', 'grade', 'owner', 'rule'].map((k) =>
         label(L, (k === 'goal' ? 'metric' : k) as Parameters<typeof label>[1]),
       ),
       rows: r.goals.map((g) => [
-        g.metricName,
+        g.dimension ? `${g.metricName} (${g.dimension.property} = ${g.dimension.value})` : g.metricName,
+        g.period ?? '—',
         fv(g.baseline, g.format),
         fv(g.target, g.format),
         fv(g.actual, g.format),

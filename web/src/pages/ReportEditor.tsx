@@ -23,7 +23,7 @@ interface Report {
   period: { label: string };
   dataReadAt: string;
   summary?: { headline: MetricResult[] };
-  goals?: { id: string; metricName: string; actual: number | null; target: number; attainment: number | null; status: string; format: string }[];
+  goals?: { id: string; metricName: string; period?: string; dimension?: { property: string; value: string } | null; actual: number | null; target: number; attainment: number | null; status: string; format: string }[];
   causes: { findings: { sentence: string; method: string }[]; nothingSignificant: boolean; reflections: Card3[] };
   lessons: Lesson[];
   actions: Action[];
@@ -91,7 +91,8 @@ export function ReportEditor({ period }: { period: string }) {
           ))}
         </Row>
         {!!draft.goals?.length && <Table size="small" style={{ marginTop: 12 }} rowKey="id" pagination={false} scroll={{ x: true }} dataSource={draft.goals} columns={[
-          { title: t('goals.metric'), dataIndex: 'metricName' },
+          { title: t('goals.metric'), render: (_, g) => (g.dimension ? `${g.metricName} (${g.dimension.property} = ${g.dimension.value})` : g.metricName) },
+          { title: t('period.label'), render: (_, g) => g.period ?? '—' },
           { title: t('dash.actual'), align: 'right', render: (_, g) => fmtValue(g.actual, g.format, lang) },
           { title: t('dash.target'), align: 'right', render: (_, g) => fmtValue(g.target, g.format, lang) },
           { title: t('dash.attainment'), align: 'right', render: (_, g) => fmtValue(g.attainment, 'percent', lang) },
