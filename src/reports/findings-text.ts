@@ -93,8 +93,8 @@ export function findingText(f: Finding, metric: MetricLabel): FindingData {
     case 'adtributor':
       sentence = both((l) =>
         l === 'zh-CN'
-          ? `在各维度中，${segmentText(f, l)}最能解释${name[l]}的变化（惊奇度 ${(n.surprise ?? 0).toFixed(3)}，解释力 ${pct(n.explanatoryPower, l)}）。`
-          : `Of all dimensions, ${segmentText(f, l)} explains the change of ${name[l]} best (surprise ${(n.surprise ?? 0).toFixed(3)}, explanatory power ${pct(n.explanatoryPower, l)}).`,
+          ? `在各维度中，${segmentText(f, l)}最能解释${name[l]}的变化（惊奇度 ${surpriseText(n.surprise)}，解释力 ${pct(n.explanatoryPower, l)}）。`
+          : `Of all dimensions, ${segmentText(f, l)} explains the change of ${name[l]} best (surprise ${surpriseText(n.surprise)}, explanatory power ${pct(n.explanatoryPower, l)}).`,
       );
       break;
     default: {
@@ -118,4 +118,14 @@ export function findingText(f: Finding, metric: MetricLabel): FindingData {
     // short (shared evaluators collect every query of a span, so long lists say little).
     reproduce: { call: f.reproduce.call, args: f.reproduce.args, ...(f.reproduce.queries.length <= 4 ? { sql: f.reproduce.queries.map((q) => q.sql) } : {}) },
   };
+}
+
+/**
+ * Adtributor's surprise (a Jensen–Shannon divergence) for the text: small values keep two
+ * significant digits. A change spread evenly across a dimension's values has a surprise
+ * near 1e-6, which three decimals would print as a misleading 0.000.
+ */
+function surpriseText(x: number | null | undefined): string {
+  const v = x ?? 0;
+  return v !== 0 && Math.abs(v) < 0.001 ? v.toExponential(1) : v.toFixed(3);
 }
