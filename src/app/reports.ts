@@ -4,6 +4,7 @@ import { FupanError } from '../core/errors/index.js';
 import type { Lang } from '../core/lang.js';
 import { type BuildContext, type ReportSettings } from '../reports/build/context.js';
 import { channelStage } from '../reports/build/channels.js';
+import { experimentsStage } from '../reports/build/experiments.js';
 import { findingsStage } from '../reports/build/findings.js';
 import { goalsStage } from '../reports/build/goals.js';
 import { gatherReportData, type Stage } from '../reports/build/gather.js';
@@ -25,7 +26,7 @@ import { getProject } from './projects.js';
  * The stages that fill the optional parts of a report, in order. Areas add theirs here
  * (goals, findings, experiments) so the builder itself never changes.
  */
-export const REPORT_STAGES: Stage[] = [goalsStage, trendsStage, channelStage, retentionStage, findingsStage];
+export const REPORT_STAGES: Stage[] = [goalsStage, trendsStage, channelStage, retentionStage, experimentsStage, findingsStage];
 
 export type ReportFormat = 'md' | 'html' | 'pdf' | 'json';
 

@@ -72,6 +72,24 @@ describe('the 复盘 report on the demo', () => {
     expect(weekly.followUp.every((f) => f.before !== null && f.after !== null && f.significant !== null)).toBe(true);
   });
 
+  it('reports the experiment that concluded in the week, with its lift and decision', async () => {
+    // one_click_match ends on the Sunday before NOW's week (07-13, the last day of W28):
+    // treatment raises robot_call by ≈ +5.5 pp of persons from ≈ 53 % (src/demo/story.ts).
+    expect(demo.facts.experiment.end).toBe('2025-07-13');
+    const rows = weekly.results.experiments.filter((e) => e.key === demo.facts.experiment.key);
+    expect(rows.length).toBeGreaterThan(0);
+    const goal = rows[0]!;
+    expect(goal.variant).toBe('treatment');
+    expect(goal.lift).toBeGreaterThan(0);
+    expect(goal.pValue).toBeLessThan(0.05);
+    expect(goal.ci[0]).toBeGreaterThan(0);
+    expect(goal.srmWarning).toBe(false);
+    expect(goal.decision).toMatch(/^上线 treatment/);
+    const { body } = await renderReport(ctx, weekly, 'md');
+    expect(body).toContain('### 本期结束的实验');
+    expect(body).toContain('| one\\_click\\_match |');
+  });
+
   it('drafts the month with its goals and the follow-up of last month', async () => {
     const month = (await getReport(ctx, 'demo', demo.today.slice(0, 7), 'en-US', { now: NOW })).report;
     expect(month.goals.map((g) => g.metricKey)).toContain('gmv');

@@ -80,15 +80,23 @@ function measuresOf(m: ExperimentMetric): Measure[] {
   return [{ event: m.event, math: m.type === 'mean' ? m.math : 'count', ...(m.type === 'mean' && m.property ? { property: m.property } : {}), filters: m.filters }];
 }
 
-/** The metric's events of the exposed persons only, with person properties when a filter needs them. */
+/**
+ * The metric's events over its range, with person properties when a filter needs them.
+ * Joined to the exposed persons as the probing side (`… AS m RIGHT / INNER JOIN exposed AS
+ * x`): the hash table holds the exposed persons, every event probes it, and the exposures
+ * are computed once. Keeping only the exposed persons' events with an `IN (SELECT person_id
+ * FROM exposed)` instead computed the exposures a second time (a CTE is inlined where it is
+ * used) and hashed the events: on the 100 M demo's one_click_match, 2.02 → 1.40 s for the
+ * call-rate goal and 1.22 → 0.75 s for the revenue guardrail, the same rows.
+ */
 function metricSource(def: ExperimentDefinition, m: ExperimentMetric, w: ExperimentWindow): Fragment {
   const measures = measuresOf(m);
-  return sql`(SELECT * FROM ${eventsWithPersons({
+  return eventsWithPersons({
     projectId: w.projectId,
     range: metricRange(def, m, w),
     events: [...new Set(measures.map((x) => x.event))],
     ...(measures.some((x) => usesPersonProperties(x.filters)) ? { withPersonProperties: true } : {}),
-  })} WHERE person_id IN (SELECT person_id FROM exposed))`;
+  });
 }
 
 /** Post window of a person: [first_at, first_at + window) capped at now, or [first_at, experiment end). */
@@ -136,8 +144,8 @@ export function compileMetric(def: ExperimentDefinition, m: ExperimentMetric, w:
   return compile(sql`WITH ${exposuresCte(def, w)},
   per_person AS (
     SELECT x.person_id AS person_id, x.variant AS variant, ${perPerson}
-    FROM exposed AS x
-    LEFT JOIN ${metricSource(def, m, w)} AS m ON m.person_id = x.person_id
+    FROM ${metricSource(def, m, w)} AS m
+    RIGHT JOIN exposed AS x ON m.person_id = x.person_id
     GROUP BY x.person_id, x.variant, x.first_at
   )
 SELECT variant, count() AS n, ${sql.join(sums)}
@@ -149,8 +157,8 @@ ORDER BY variant`);
 function quantileEvents(def: ExperimentDefinition, m: Extract<ExperimentMetric, { type: 'quantile' }>, w: ExperimentWindow): Fragment {
   return sql`(
     SELECT x.person_id AS person_id, x.variant AS variant, ${propertyNumber(m.property)} AS value
-    FROM exposed AS x
-    INNER JOIN ${metricSource(def, m, w)} AS m ON m.person_id = x.person_id
+    FROM ${metricSource(def, m, w)} AS m
+    INNER JOIN exposed AS x ON m.person_id = x.person_id
     WHERE m.event = ${p.string(m.event)} AND (${compileFilters(m.filters)}) AND ${inPost(m, w)} AND value IS NOT NULL
   )`;
 }
