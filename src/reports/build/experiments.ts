@@ -18,7 +18,7 @@ export async function experimentsStage(ctx: BuildContext, data: ReportData): Pro
   const concluded = (await listExperiments(ctx.meta, ctx.analysis.projectId))
     .map((e) => e.definition)
     .filter((d) => d.status !== 'draft' && d.end !== null && d.end >= ctx.period.fromDate && d.end <= ctx.period.toDate && d.end < today)
-    .sort((a, b) => (a.end! < b.end! ? -1 : a.end! > b.end! ? 1 : a.key < b.key ? -1 : 1));
+    .sort((a, b) => a.end!.localeCompare(b.end!) || a.key.localeCompare(b.key));
   for (const def of concluded) {
     const r = await runExperiment(def, ctx.analysis, ctx.engine);
     const tested = def.variants.slice(1).map((v) => v.key);
@@ -42,4 +42,3 @@ export async function experimentsStage(ctx: BuildContext, data: ReportData): Pro
     }
   }
 }
-
