@@ -61,6 +61,7 @@ const TEXT = {
   revenue: { 'zh-CN': '收入', 'en-US': 'Revenue' },
   roas: { 'zh-CN': 'ROAS（收入/消耗）', 'en-US': 'ROAS (revenue / spend)' },
   experiments: { 'zh-CN': '本期结束的实验', 'en-US': 'Experiments concluded' },
+  experiment: { 'zh-CN': '实验', 'en-US': 'Experiment' },
   variant: { 'zh-CN': '实验组', 'en-US': 'Variant' },
   lift: { 'zh-CN': '提升', 'en-US': 'Lift' },
   interval: { 'zh-CN': '95% 区间', 'en-US': '95% interval' },

@@ -87,6 +87,7 @@ describe('the 复盘 report on the demo', () => {
     expect(goal.decision).toMatch(/^上线 treatment/);
     const { body } = await renderReport(ctx, weekly, 'md');
     expect(body).toContain('### 本期结束的实验');
+    expect(body).toContain('| 实验 | 指标 | 实验组 |');
     expect(body).toContain('| one\\_click\\_match |');
   });
 

@@ -220,7 +220,7 @@ function resultsBlocks(r: Report, blocks: Block[], L: Lang): void {
     blocks.push({ type: 'heading', level: 3, text: label(L, 'experiments') });
     blocks.push({
       type: 'table',
-      headers: [label(L, 'goal'), label(L, 'metric'), label(L, 'variant'), label(L, 'lift'), label(L, 'interval'), label(L, 'pValue'), label(L, 'chanceToWin'), label(L, 'decision')],
+      headers: [label(L, 'experiment'), label(L, 'metric'), label(L, 'variant'), label(L, 'lift'), label(L, 'interval'), label(L, 'pValue'), label(L, 'chanceToWin'), label(L, 'decision')],
       rows: r.results.experiments.map((e) => [
         e.key,
         e.metric,
