@@ -3,8 +3,8 @@ import { btnDefinition, EXPERIMENT_PROJECT, experimentEvents, experimentMerges }
 import { fixtureContext, loadBlueprint } from '../../../test/helpers/analysis.js';
 import { openTestStorage, type TestStorage } from '../../../test/helpers/storage.js';
 import { analyzeExperiment } from '../../stats/index.js';
-import { compileMetric } from './compile.js';
-import { experiment, experimentDefinitionSchema, runExperiment, type ExperimentResults } from './index.js';
+import { compileMetric, compileMetrics, metricRows } from './compile.js';
+import { experiment, experimentDefinitionSchema, experimentWindow, runExperiment, type ExperimentResults } from './index.js';
 import { parseExperiment } from './store.js';
 
 let storage: TestStorage;
@@ -27,6 +27,23 @@ describe('experiment results on the blueprint (test/fixtures/analyses/experiment
     expect(r.exposures).toMatchObject({ multipleVariants: 2, unknownVariant: 1, analysed: 6 });
     expect(r.srm).toMatchObject({ pValue: 1, warning: false });
     expect(r.progress).toMatchObject({ persons: 6, share: 0.06, complete: true, planned: { total: 100, from: 'definition' } });
+  });
+
+  it('reads every conversion, mean and ratio metric in one query, each as its own query would', async () => {
+    // One pass over the metrics' events and one join to the exposed persons: metric j's
+    // columns come back prefixed m<j>_ and equal the single-metric query's, row for row.
+    const d = def();
+    const plain = [...d.metrics, ...d.guardrails].filter((m) => m.type !== 'quantile');
+    expect(plain.length).toBeGreaterThan(1);
+    const w = experimentWindow(d, ctx);
+    const together = await storage.engine.query<{ variant: string; n: number }>(compileMetrics(d, plain, w));
+    for (const [j, m] of plain.entries()) {
+      expect(metricRows(together, j, plain.length)).toEqual(await storage.engine.query(compileMetric(d, m, w)));
+    }
+    const seen: string[] = [];
+    const counting = { ...storage.engine, kind: storage.engine.kind, query: (q: { sql: string }, o?: object) => (seen.push(q.sql), storage.engine.query(q as never, o)) };
+    await runExperiment(d, ctx, counting as never);
+    expect(seen.filter((q) => q.includes('per_person AS'))).toHaveLength(1);
   });
 
   it('conversion within the window, with the CUPED pre-period covariate', () => {

@@ -5,7 +5,7 @@ import type { Engine } from '../../storage/engine.js';
 import type { AnalysisContext } from '../shared/context.js';
 import { LIMITS } from '../shared/limits.js';
 import { addDays, startOfLocalDay } from '../shared/time-zone.js';
-import { compileExposures, compileMetric, compileQuantileCounts, compileQuantileValues, type ExperimentWindow, MULTIPLE, UNKNOWN } from './compile.js';
+import { compileExposures, compileMetrics, compileQuantileCounts, compileQuantileValues, type ExperimentWindow, metricRows, MULTIPLE, UNKNOWN } from './compile.js';
 import { type ArmEvidence, decideArm, decideExperiment, type DecisionResult, SRM_THRESHOLD, type Verdict, verdictOf } from './decide.js';
 import { plannedSampleSize, type PlannedSize } from './plan.js';
 import { type ExperimentDefinition, type ExperimentMetric, metricKey } from './schema.js';
@@ -67,8 +67,16 @@ export function experimentWindow(def: ExperimentDefinition, ctx: Pick<AnalysisCo
   return { projectId: ctx.projectId, from, to: to > from ? to : from, now: ctx.now, ended: endAt !== null && endAt <= ctx.now };
 }
 
-async function metricInput(def: ExperimentDefinition, m: ExperimentMetric, w: ExperimentWindow, engine: Engine, o: object): Promise<Record<string, unknown>[]> {
-  if (m.type !== 'quantile') return armsFromRows(def, m, await engine.query<MetricRow>(compileMetric(def, m, w), o));
+/** Engine input of every metric, in order: the conversion, mean and ratio metrics in one query (`compileMetrics`), quantiles in two each. */
+async function metricInputs(def: ExperimentDefinition, all: readonly ExperimentMetric[], w: ExperimentWindow, engine: Engine, o: object): Promise<Record<string, unknown>[][]> {
+  const plain = all.filter((m) => m.type !== 'quantile');
+  const rows = plain.length ? await engine.query<MetricRow>(compileMetrics(def, plain, w), o) : [];
+  const out: Record<string, unknown>[][] = [];
+  for (const m of all) out.push(m.type === 'quantile' ? await quantileInput(def, m, w, engine, o) : armsFromRows(def, m, metricRows(rows, plain.indexOf(m), plain.length)));
+  return out;
+}
+
+async function quantileInput(def: ExperimentDefinition, m: Extract<ExperimentMetric, { type: 'quantile' }>, w: ExperimentWindow, engine: Engine, o: object): Promise<Record<string, unknown>[]> {
   const counts = await engine.query<QuantileCount>(compileQuantileCounts(def, m, w), o);
   const plan = quantileRankPlan(m, counts);
   const values = plan.length ? await engine.query<Record<string, number[]>>(compileQuantileValues(def, m, w, plan), o) : [];
@@ -134,11 +142,8 @@ export async function runExperiment(def: ExperimentDefinition, ctx: AnalysisCont
   const srmP = analysed > 0 ? srm({ counts: persons, weights: def.variants.map((v) => v.weight) }).pValue : null;
 
   const all = [...def.metrics, ...def.guardrails];
-  const metrics: MetricResult[] = [];
-  for (const [i, m] of all.entries()) {
-    const key = metricKey(m, i, def.metrics.length);
-    metrics.push(analyse(def, m, key, i < def.metrics.length ? 'goal' : 'guardrail', await metricInput(def, m, w, engine, o)));
-  }
+  const inputs = await metricInputs(def, all, w, engine, o);
+  const metrics: MetricResult[] = all.map((m, i) => analyse(def, m, metricKey(m, i, def.metrics.length), i < def.metrics.length ? 'goal' : 'guardrail', inputs[i]!));
   const goals = metrics.filter((m) => m.role === 'goal');
   adjustGoals(def, goals);
   for (const m of metrics) for (const v of m.variants) v.verdict = verdictOf(v, def.method, def.alpha, m.inverse);
